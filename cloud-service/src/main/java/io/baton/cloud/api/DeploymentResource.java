@@ -1,0 +1,67 @@
+package io.baton.cloud.api;
+
+import io.baton.cloud.fleet.Fleet;
+import io.baton.contracts.fleet.DeploymentView;
+import io.baton.saga.problem.ProblemException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/** The fleet inventory: register a deployment whose servers run, read it, and see what was done to it. */
+@Path("/deployments")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class DeploymentResource {
+
+    public record SnapshotView(String id, String serverId, String createdBy, int progress, Instant createdAt) {}
+
+    private final Fleet fleet;
+
+    public DeploymentResource(Fleet fleet) {
+        this.fleet = fleet;
+    }
+
+    @POST
+    public Response register(@NotNull @Valid RegisterDeployment request) {
+        DeploymentView created = fleet.register(request);
+        return Response.created(URI.create("/deployments/" + created.name()))
+                .entity(created)
+                .build();
+    }
+
+    @GET
+    public List<String> names() {
+        return fleet.names();
+    }
+
+    @GET
+    @Path("/{name}")
+    public DeploymentView deployment(@PathParam("name") String name) {
+        return fleet.deployment(name).orElseThrow(() -> unknown(name));
+    }
+
+    @GET
+    @Path("/{name}/snapshots")
+    public List<SnapshotView> snapshots(@PathParam("name") String name) {
+        deployment(name);
+        return fleet.snapshots(name).stream()
+                .map(s -> new SnapshotView(s.id, s.serverId, s.createdBy, s.progress, s.createdAt))
+                .toList();
+    }
+
+    static ProblemException unknown(String name) {
+        return ProblemException.notFound(
+                "unknown-deployment",
+                "No deployment named '" + name + "' is registered; register it with POST /deployments first.");
+    }
+}

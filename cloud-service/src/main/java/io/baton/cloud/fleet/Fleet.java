@@ -1,0 +1,319 @@
+package io.baton.cloud.fleet;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.baton.cloud.api.RegisterDeployment;
+import io.baton.contracts.Json;
+import io.baton.contracts.ServerConfig;
+import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.FirewallRule;
+import io.baton.contracts.fleet.Role;
+import io.baton.contracts.fleet.ServerState;
+import io.baton.contracts.fleet.ServerView;
+import io.baton.saga.Tx;
+import io.baton.saga.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/** The inventory: deployments, servers, snapshots and the log of actions, in cloud-service's own database. */
+@ApplicationScoped
+public class Fleet {
+
+    public record Action(String upgradeId, String action, String target, Instant at) {}
+
+    private final Tx tx;
+
+    public Fleet(Tx tx) {
+        this.tx = tx;
+    }
+
+    public DeploymentView register(RegisterDeployment request) {
+        List<String> errors = problems(request);
+        if (!errors.isEmpty()) {
+            throw ProblemException.badRequest("The deployment's servers do not form a valid fleet.", errors);
+        }
+        tx.run(s -> s.find(DeploymentEntity.class, request.name()).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom()
+                        .<Void>failure(ProblemException.conflict(
+                                "deployment-exists",
+                                "Deployment already registered",
+                                "A deployment named '" + request.name()
+                                        + "' is already registered; choose another name."));
+            }
+            DeploymentEntity deployment = new DeploymentEntity();
+            deployment.name = request.name();
+            deployment.inputs = Json.write(request.inputs() == null ? Map.of() : request.inputs());
+            deployment.firewallRules =
+                    Json.write(request.firewallRules() == null ? List.of() : request.firewallRules());
+            deployment.createdAt = Instant.now();
+            List<ServerEntity> servers = new ArrayList<>();
+            for (RegisterDeployment.NewServer n : request.servers()) {
+                ServerEntity e = entity(UUID.randomUUID().toString(), request.name(), n.name(), n.role(), n.config());
+                e.state = ServerState.OPERATIONAL;
+                e.address = n.address() != null ? n.address() : simAddress(n.name(), request.name(), n.config());
+                e.inputs = Json.write(n.inputs() == null ? Map.of() : n.inputs());
+                e.alerts = Json.write(n.alerts() == null ? List.of() : n.alerts());
+                servers.add(e);
+            }
+            ServerEntity master = servers.stream()
+                    .filter(e -> e.role == Role.MASTER)
+                    .findFirst()
+                    .orElse(null);
+            for (int i = 0; i < servers.size(); i++) {
+                ServerEntity e = servers.get(i);
+                if (e.role == Role.SLAVE && master != null) {
+                    String wanted = request.servers().get(i).replicaOf();
+                    e.replicaOf = servers.stream()
+                            .filter(m -> wanted == null ? m == master : m.name.equals(wanted))
+                            .map(m -> m.id)
+                            .findFirst()
+                            .orElse(master.id);
+                }
+            }
+            return s.persist(deployment).chain(() -> s.persistAll(servers.toArray()));
+        }));
+        return deployment(request.name()).orElseThrow();
+    }
+
+    private static List<String> problems(RegisterDeployment request) {
+        List<String> errors = new ArrayList<>();
+        long masters =
+                request.servers().stream().filter(n -> n.role() == Role.MASTER).count();
+        long slaves =
+                request.servers().stream().filter(n -> n.role() == Role.SLAVE).count();
+        if (masters > 1) {
+            errors.add("servers: a deployment has at most one MASTER, found " + masters);
+        }
+        if (slaves > 0 && masters == 0) {
+            errors.add("servers: SLAVE servers need a MASTER to replicate from");
+        }
+        List<String> names = request.servers().stream()
+                .map(RegisterDeployment.NewServer::name)
+                .toList();
+        if (names.stream().distinct().count() != names.size()) {
+            errors.add("servers: server names must be unique within the deployment");
+        }
+        for (RegisterDeployment.NewServer n : request.servers()) {
+            if (n.replicaOf() != null && !names.contains(n.replicaOf())) {
+                errors.add("servers." + n.name() + ".replicaOf: no server named '" + n.replicaOf() + "'");
+            }
+        }
+        return errors;
+    }
+
+    private static String simAddress(String server, String deployment, ServerConfig config) {
+        int port = "mariadb".equals(config.engine()) ? 3306 : "postgresql".equals(config.engine()) ? 5432 : 80;
+        return server + "." + deployment + ".sim:" + port;
+    }
+
+    public Optional<DeploymentView> deployment(String name) {
+        return Optional.ofNullable(
+                tx.run(s -> s.find(DeploymentEntity.class, name).chain(d -> {
+                    if (d == null) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    return s.createQuery(
+                                    "from ServerEntity where deployment = :d order by createdAt, name",
+                                    ServerEntity.class)
+                            .setParameter("d", name)
+                            .getResultList()
+                            .map(servers -> view(d, servers));
+                })));
+    }
+
+    public List<String> names() {
+        return tx.run(s -> s.createQuery("select name from DeploymentEntity order by name", String.class)
+                .getResultList());
+    }
+
+    public Optional<ServerView> server(String id) {
+        return Optional.ofNullable(tx.run(s -> s.find(ServerEntity.class, id))).map(Fleet::view);
+    }
+
+    /**
+     * Adds a server to the inventory unless one with this id exists already, which is then returned as it is: a
+     * step that runs again after a crash finds the server it created.
+     */
+    public ServerView createServer(
+            String upgradeId,
+            String id,
+            String deployment,
+            String name,
+            Role role,
+            ServerConfig config,
+            String inputs,
+            String alerts,
+            String replicaOf) {
+        return view(tx.run(s -> s.find(ServerEntity.class, id).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().item(existing);
+            }
+            ServerEntity e = entity(id, deployment, name, role, config);
+            e.state = ServerState.DEFINED;
+            e.inputs = inputs;
+            e.alerts = alerts;
+            e.replicaOf = replicaOf;
+            e.createdBy = upgradeId;
+            return s.persist(e)
+                    .chain(() -> s.persist(action(upgradeId, deployment, "create", name)))
+                    .replaceWith(e);
+        })));
+    }
+
+    public ServerView update(String id, Consumer<ServerEntity> change) {
+        return view(tx.run(s -> s.find(ServerEntity.class, id).invoke(change)));
+    }
+
+    /** Removes a server the saga created. Returns false when it was already gone. */
+    public boolean delete(String upgradeId, String id) {
+        return tx.run(s -> s.find(ServerEntity.class, id).chain(e -> {
+            if (e == null) {
+                return Uni.createFrom().item(false);
+            }
+            return s.remove(e)
+                    .chain(() -> s.persist(action(upgradeId, e.deployment, "delete", e.name)))
+                    .replaceWith(true);
+        }));
+    }
+
+    public void log(String upgradeId, String deployment, String action, String target) {
+        tx.run(s -> s.persist(action(upgradeId, deployment, action, target)));
+    }
+
+    public List<Action> actions(String upgradeId) {
+        return tx
+                .run(s -> s.createQuery("from ActionEntity where upgradeId = :u order by id", ActionEntity.class)
+                        .setParameter("u", upgradeId)
+                        .getResultList())
+                .stream()
+                .map(a -> new Action(a.upgradeId, a.action, a.target, a.at))
+                .toList();
+    }
+
+    public SnapshotEntity snapshot(String id) {
+        return tx.run(s -> s.find(SnapshotEntity.class, id));
+    }
+
+    public SnapshotEntity createSnapshot(String upgradeId, String id, String deployment, String serverId) {
+        return tx.run(s -> s.find(SnapshotEntity.class, id).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().item(existing);
+            }
+            SnapshotEntity snapshot = new SnapshotEntity();
+            snapshot.id = id;
+            snapshot.deployment = deployment;
+            snapshot.serverId = serverId;
+            snapshot.createdBy = upgradeId;
+            snapshot.createdAt = Instant.now();
+            return s.persist(snapshot)
+                    .chain(() -> s.persist(action(upgradeId, deployment, "snapshot", id)))
+                    .replaceWith(snapshot);
+        }));
+    }
+
+    public void snapshotProgress(String id, int progress) {
+        tx.run(s -> s.find(SnapshotEntity.class, id).invoke(snapshot -> {
+            snapshot.progress = progress;
+            if (progress >= 100 && snapshot.completedAt == null) {
+                snapshot.completedAt = Instant.now();
+            }
+        }));
+    }
+
+    public boolean deleteSnapshot(String upgradeId, String id) {
+        return tx.run(s -> s.find(SnapshotEntity.class, id).chain(snapshot -> {
+            if (snapshot == null) {
+                return Uni.createFrom().item(false);
+            }
+            return s.remove(snapshot)
+                    .chain(() -> s.persist(action(upgradeId, snapshot.deployment, "delete-snapshot", id)))
+                    .replaceWith(true);
+        }));
+    }
+
+    public List<SnapshotEntity> snapshots(String deployment) {
+        return tx.run(
+                s -> s.createQuery("from SnapshotEntity where deployment = :d order by createdAt", SnapshotEntity.class)
+                        .setParameter("d", deployment)
+                        .getResultList());
+    }
+
+    private static ActionEntity action(String upgradeId, String deployment, String action, String target) {
+        ActionEntity a = new ActionEntity();
+        a.upgradeId = upgradeId;
+        a.deployment = deployment;
+        a.action = action;
+        a.target = target;
+        a.at = Instant.now();
+        return a;
+    }
+
+    private static ServerEntity entity(String id, String deployment, String name, Role role, ServerConfig c) {
+        ServerEntity e = new ServerEntity();
+        e.id = id;
+        e.deployment = deployment;
+        e.name = name;
+        e.role = role;
+        e.serverTemplate = c.serverTemplate();
+        e.templateRevision = c.templateRevision();
+        e.cloud = c.cloud();
+        e.region = c.region();
+        e.zone = c.zone();
+        e.instanceSize = c.instanceSize();
+        e.securityGroups = c.securityGroups() == null ? null : String.join(",", c.securityGroups());
+        e.sshKey = c.sshKey();
+        e.image = c.image();
+        e.engine = c.engine();
+        e.createdAt = Instant.now();
+        return e;
+    }
+
+    public static ServerConfig config(ServerEntity e) {
+        return new ServerConfig(
+                e.serverTemplate,
+                e.templateRevision,
+                e.cloud,
+                e.region,
+                e.zone,
+                e.instanceSize,
+                e.securityGroups == null || e.securityGroups.isBlank()
+                        ? List.of()
+                        : Arrays.asList(e.securityGroups.split(",")),
+                e.sshKey,
+                e.image,
+                e.engine);
+    }
+
+    static ServerView view(ServerEntity e) {
+        if (e == null) {
+            return null;
+        }
+        return new ServerView(
+                e.id,
+                e.name,
+                e.role,
+                config(e),
+                e.state,
+                e.address,
+                e.replicaOf,
+                Json.read(e.inputs == null ? "{}" : e.inputs, new TypeReference<Map<String, String>>() {}),
+                Json.read(e.alerts == null ? "[]" : e.alerts, new TypeReference<List<String>>() {}),
+                e.createdBy);
+    }
+
+    private static DeploymentView view(DeploymentEntity d, List<ServerEntity> servers) {
+        return new DeploymentView(
+                d.name,
+                servers.stream().map(Fleet::view).toList(),
+                Json.read(d.firewallRules, new TypeReference<List<FirewallRule>>() {}),
+                Json.read(d.inputs, new TypeReference<Map<String, String>>() {}));
+    }
+}

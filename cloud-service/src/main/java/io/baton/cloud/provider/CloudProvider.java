@@ -1,0 +1,36 @@
+package io.baton.cloud.provider;
+
+import io.baton.contracts.fleet.ServerView;
+import java.time.Duration;
+
+/**
+ * The instance actions of a cloud. Every method is idempotent: called again for the same server or snapshot after a
+ * crash, it finds what it did before instead of doing it twice.
+ */
+public interface CloudProvider {
+
+    /**
+     * How a server starts.
+     *
+     * @param replicaOf when set, the new server initialises itself as a slave of this running master at boot
+     * @param fromSnapshot when set, the server's data comes from this primary backup
+     */
+    record Launch(ServerView replicaOf, String fromSnapshot) {}
+
+    /** Starts the server's instance and returns the address it answers on. */
+    String launch(ServerView server, Launch how) throws Exception;
+
+    /** Returns once the instance is operational; throws when it is not within {@code timeout}. */
+    void awaitOperational(ServerView server, Duration timeout) throws Exception;
+
+    /** Starts a primary backup of a server's data. */
+    void startSnapshot(ServerView server, String snapshotId) throws Exception;
+
+    /** Percent done, 0 to 100. */
+    int snapshotProgress(String snapshotId) throws Exception;
+
+    void deleteSnapshot(String snapshotId) throws Exception;
+
+    /** Stops the instance for good and removes its data. */
+    void terminate(ServerView server) throws Exception;
+}

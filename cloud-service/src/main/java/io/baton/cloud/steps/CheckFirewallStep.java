@@ -1,0 +1,82 @@
+package io.baton.cloud.steps;
+
+import io.baton.cloud.fleet.Fleet;
+import io.baton.contracts.Facts;
+import io.baton.contracts.StepName;
+import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.FirewallRule;
+import io.baton.contracts.fleet.Role;
+import io.baton.contracts.fleet.ServerView;
+import io.baton.saga.StepContext;
+import io.baton.saga.StepFailedException;
+import io.baton.saga.StepHandler;
+import io.baton.saga.StepResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Before promotion: the new server's security groups must accept the application tier on the database port. */
+@ApplicationScoped
+public class CheckFirewallStep implements StepHandler {
+
+    static final String ANYWHERE = "0.0.0.0/0";
+
+    private final Fleet fleet;
+
+    public CheckFirewallStep(Fleet fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public StepName step() {
+        return StepName.CHECK_FIREWALL;
+    }
+
+    @Override
+    public StepResult execute(StepContext context) throws StepFailedException {
+        DeploymentView deployment = fleet.deployment(context.deployment())
+                .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
+        ServerView candidate = fleet.server(context.fact(Facts.CANDIDATE_ID))
+                .orElseThrow(() -> new StepFailedException("the new server is no longer in the inventory"));
+        String verdict = check(deployment, candidate);
+        return StepResult.done(Map.of("firewall", verdict));
+    }
+
+    static String check(DeploymentView deployment, ServerView candidate) throws StepFailedException {
+        int port = Servers.databasePort(candidate);
+        TreeSet<String> appGroups = new TreeSet<>();
+        for (ServerView app : deployment.running(Role.APP)) {
+            appGroups.addAll(
+                    app.config().securityGroups() == null
+                            ? List.of()
+                            : app.config().securityGroups());
+        }
+        if (appGroups.isEmpty()) {
+            return "no application servers to admit";
+        }
+        List<String> groups = candidate.config().securityGroups() == null
+                ? List.of()
+                : candidate.config().securityGroups();
+        TreeSet<String> refused = new TreeSet<>();
+        for (String appGroup : appGroups) {
+            boolean admitted =
+                    deployment.firewallRules().stream().anyMatch(rule -> admits(rule, groups, port, appGroup));
+            if (!admitted) {
+                refused.add(appGroup);
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new StepFailedException("the security groups " + groups + " of " + candidate.name()
+                    + " do not accept " + refused + " on port " + port
+                    + "; add a rule for them or choose a security group that has one");
+        }
+        return "security groups " + groups + " accept " + appGroups + " on port " + port;
+    }
+
+    private static boolean admits(FirewallRule rule, List<String> groups, int port, String source) {
+        return groups.contains(rule.securityGroup())
+                && rule.port() == port
+                && (rule.source().equals(source) || rule.source().equals(ANYWHERE));
+    }
+}

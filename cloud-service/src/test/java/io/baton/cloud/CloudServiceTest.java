@@ -1,0 +1,284 @@
+package io.baton.cloud;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.baton.contracts.Classification;
+import io.baton.contracts.DatabaseUpgrade;
+import io.baton.contracts.Json;
+import io.baton.contracts.Owner;
+import io.baton.contracts.Phase;
+import io.baton.contracts.RoutingSlip;
+import io.baton.contracts.SagaEvent;
+import io.baton.contracts.ServerConfig;
+import io.baton.contracts.SlipStep;
+import io.baton.contracts.StepName;
+import io.baton.contracts.StepStatus;
+import io.baton.contracts.Topology;
+import io.baton.contracts.UpgradeKind;
+import io.baton.contracts.UpgradeSpec;
+import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.ServerView;
+import io.baton.infra.BatonTestInfra;
+import io.baton.infra.KafkaProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = BatonTestInfra.class, initArgs = @ResourceArg(name = "database", value = "baton_cloud"))
+class CloudServiceTest {
+
+    static final String CLOUD_EVENTS = Owner.CLOUD.topic();
+    static KafkaProbe kafka;
+
+    @BeforeAll
+    static void probe() {
+        kafka = new KafkaProbe(BatonTestInfra.bootstrapServers());
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    static DeploymentView register(String name) {
+        String body =
+                """
+                {"name": "%s",
+                 "inputs": {"REPO_URL": "https://git.example/shop.git"},
+                 "firewallRules": [{"securityGroup": "db", "port": 5432, "source": "app"}],
+                 "servers": [
+                   {"name": "db-1", "role": "MASTER", "inputs": {"DB_NAME": "shop"}, "alerts": ["cpu > 90%%"],
+                    "config": {"serverTemplate": "PostgreSQL Database Manager", "templateRevision": 14, "cloud": "sim",
+                               "region": "eu-west", "zone": "a", "instanceSize": "medium", "securityGroups": ["db"],
+                               "sshKey": "ops", "image": "debian-12", "engine": "postgresql"}},
+                   {"name": "db-2", "role": "SLAVE", "inputs": {"DB_NAME": "shop"}, "alerts": ["cpu > 90%%", "lag > 30s"],
+                    "config": {"serverTemplate": "PostgreSQL Database Manager", "templateRevision": 14, "cloud": "sim",
+                               "region": "eu-west", "zone": "b", "instanceSize": "medium", "securityGroups": ["db"],
+                               "sshKey": "ops", "image": "debian-12", "engine": "postgresql"}},
+                   {"name": "app-1", "role": "APP",
+                    "config": {"serverTemplate": "PHP App Server", "templateRevision": 3, "cloud": "sim",
+                               "region": "eu-west", "zone": "a", "instanceSize": "small", "securityGroups": ["app"]}}
+                 ]}
+                """
+                        .formatted(name);
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/deployments")
+                .then()
+                .statusCode(201)
+                .extract()
+                .as(DeploymentView.class);
+    }
+
+    static SagaEvent requested(DeploymentView d, ServerConfig change, List<StepName> steps) {
+        ServerView master = d.master().orElseThrow();
+        ServerView slave = d.slave().orElseThrow();
+        Topology topology = new Topology(
+                master.id(),
+                master.name(),
+                master.address(),
+                slave.id(),
+                slave.name(),
+                slave.address(),
+                slave.config());
+        DatabaseUpgrade upgrade = new DatabaseUpgrade(
+                Classification.MINOR,
+                "instance size only",
+                change,
+                slave.config().apply(change),
+                topology);
+        List<SlipStep> slip = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            slip.add(SlipStep.pending(i, steps.get(i), false));
+        }
+        return new SagaEvent(
+                UUID.randomUUID().toString(),
+                d.name(),
+                UpgradeKind.DATABASE,
+                Phase.REQUESTED,
+                -1,
+                null,
+                new RoutingSlip(slip, Map.of()),
+                new UpgradeSpec(upgrade, false),
+                Instant.now());
+    }
+
+    static ServerConfig sizeChange(String size) {
+        return new ServerConfig(null, null, null, null, null, size, null, null, null, null);
+    }
+
+    static List<String> typesFor(String upgradeId) {
+        return kafka.readAll(CLOUD_EVENTS).stream()
+                .filter(r -> upgradeId.equals(r.key()))
+                .map(KafkaProbe.Record::type)
+                .toList();
+    }
+
+    static String publish(Owner from, SagaEvent event) {
+        return kafka.sendCloudEvent(
+                from.topic(), event.upgradeId(), event.type(from), from.source(), Json.write(event));
+    }
+
+    @Test
+    void clonesTheSlaveLaunchesItAndUndoesBothOnRollback() {
+        DeploymentView d = register("shop-" + UUID.randomUUID().toString().substring(0, 8));
+        SagaEvent requested = requested(
+                d, sizeChange("large"), List.of(StepName.CREATE_SLAVE, StepName.LAUNCH_SLAVE, StepName.AWAIT_CATCH_UP));
+        String eventId = publish(Owner.PLANNER, requested);
+        String id = requested.upgradeId();
+
+        kafka.await(
+                records -> records.stream()
+                        .anyMatch(r -> id.equals(r.key()) && r.type().equals("baton.cloud.server-launched.v1")),
+                Duration.ofSeconds(30),
+                CLOUD_EVENTS);
+        assertThat(typesFor(id))
+                .containsExactly(
+                        "baton.cloud.step-started.v1",
+                        "baton.cloud.server-created.v1",
+                        "baton.cloud.step-started.v1",
+                        "baton.cloud.server-launched.v1");
+        KafkaProbe.Record launched = kafka.readAll(CLOUD_EVENTS).stream()
+                .filter(r -> id.equals(r.key()) && r.type().endsWith("server-launched.v1"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(launched.ce()).containsEntry("subject", id).containsEntry("source", "/baton/cloud-service");
+        assertThat(launched.ce()).containsKeys("id", "time", "specversion");
+
+        DeploymentView after = given().get("/deployments/" + d.name())
+                .then()
+                .statusCode(200)
+                .extract()
+                .as(DeploymentView.class);
+        ServerView candidate = after.servers().stream()
+                .filter(s -> id.equals(s.createdBy()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(candidate.name()).isEqualTo("db-3");
+        assertThat(candidate.config().instanceSize()).isEqualTo("large");
+        assertThat(candidate.config().zone()).isEqualTo("b");
+        assertThat(candidate.state().name()).isEqualTo("OPERATIONAL");
+        assertThat(candidate.replicaOf()).isEqualTo(d.master().orElseThrow().id());
+        assertThat(candidate.alerts()).containsExactly("cpu > 90%", "lag > 30s");
+        assertThat(candidate.inputs()).containsEntry("DB_NAME", "shop");
+
+        // the same event delivered again changes nothing
+        kafka.sendCloudEvent(
+                Owner.PLANNER.topic(),
+                id,
+                eventId,
+                requested.type(Owner.PLANNER),
+                Owner.PLANNER.source(),
+                Json.write(requested));
+        sleep(1500);
+        assertThat(typesFor(id)).hasSize(4);
+
+        // the db service reports that catch-up failed: cloud undoes the launch, then the clone, newest first
+        SagaEvent last = Json.read(launched.value(), SagaEvent.class);
+        RoutingSlip failedSlip = last.slip().withStatus(2, StepStatus.FAILED);
+        publish(Owner.DB, last.next(Phase.STEP_FAILED, 2, "replica never caught up", failedSlip, Instant.now()));
+        kafka.await(
+                records -> records.stream()
+                                .filter(r -> id.equals(r.key()) && r.type().endsWith("step-compensated.v1"))
+                                .count()
+                        == 2,
+                Duration.ofSeconds(30),
+                CLOUD_EVENTS);
+        List<KafkaProbe.Record> compensations = kafka.readAll(CLOUD_EVENTS).stream()
+                .filter(r -> id.equals(r.key()) && r.type().endsWith("step-compensated.v1"))
+                .toList();
+        assertThat(compensations.stream()
+                        .map(r -> Json.read(r.value(), SagaEvent.class).step()))
+                .containsExactly(1, 0);
+        DeploymentView rolledBack =
+                given().get("/deployments/" + d.name()).then().extract().as(DeploymentView.class);
+        assertThat(rolledBack.servers()).extracting(ServerView::name).containsExactly("db-1", "db-2", "app-1");
+
+        List<String> actions = given().get("/actions/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("action");
+        assertThat(actions).containsExactly("create", "launch", "terminate", "delete");
+    }
+
+    @Test
+    void aRecordThatIsNotASagaEventGoesToTheDeadLetterTopicAndSagasGoOn() {
+        kafka.sendRaw(Owner.PLANNER.topic(), "garbage", "this is not JSON");
+        kafka.sendCloudEvent(
+                Owner.PLANNER.topic(),
+                "garbage-2",
+                "baton.planner.upgrade-requested.v1",
+                "/x",
+                "{\"phase\":\"REQUESTED\"}");
+        kafka.await(records -> records.size() >= 2, Duration.ofSeconds(30), Owner.CLOUD.deadLetterTopic());
+
+        DeploymentView d =
+                register("after-poison-" + UUID.randomUUID().toString().substring(0, 8));
+        SagaEvent requested = requested(d, sizeChange("xlarge"), List.of(StepName.CREATE_SLAVE));
+        publish(Owner.PLANNER, requested);
+        kafka.await(
+                records -> records.stream()
+                        .anyMatch(r -> requested.upgradeId().equals(r.key())
+                                && r.type().endsWith("server-created.v1")),
+                Duration.ofSeconds(30),
+                CLOUD_EVENTS);
+    }
+
+    @Test
+    void registrationErrorsAreProblemDetails() {
+        String name = "dup-" + UUID.randomUUID().toString().substring(0, 8);
+        register(name);
+        given().contentType(ContentType.JSON)
+                .body("{\"name\":\"" + name + "\",\"servers\":[{\"name\":\"x\",\"role\":\"APP\",\"config\":{}}]}")
+                .post("/deployments")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://baton.dev/problems/deployment-exists"));
+        given().contentType(ContentType.JSON)
+                .body("{\"name\":\"Bad Name\",\"servers\":[]}")
+                .post("/deployments")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors", hasItem(containsString("name")))
+                .body("errors", hasItem(containsString("servers")));
+        given().contentType(ContentType.JSON)
+                .body("{\"name\": ")
+                .post("/deployments")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().get("/deployments/nope")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://baton.dev/problems/unknown-deployment"))
+                .body("detail", containsString("POST /deployments"));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.baton.contracts;
+
+public enum UpgradeKind {
+    DATABASE,
+    APPLICATION
+}

@@ -1,0 +1,8 @@
+package io.baton.contracts.fleet;
+
+public enum Role {
+    MASTER,
+    SLAVE,
+    APP,
+    LB
+}

@@ -1,0 +1,54 @@
+package io.baton.saga;
+
+import io.baton.saga.problem.ProblemException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** Fault injection rules of this service: add, list, clear. */
+@Path("/faults")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class FaultResource {
+
+    private final FaultInjector faults;
+    private final SagaEngine engine;
+
+    public FaultResource(FaultInjector faults, SagaEngine engine) {
+        this.faults = faults;
+        this.engine = engine;
+    }
+
+    @POST
+    public Response add(FaultInjector.Rule rule) {
+        if (rule == null || rule.step() == null) {
+            throw ProblemException.badRequest("Name the step to fail, e.g. {\"step\":\"PROMOTE\"}.", null);
+        }
+        if (!engine.handles(rule.step())) {
+            throw ProblemException.badRequest(
+                    "This service does not run " + rule.step() + "; add the fault to the service that owns it.", null);
+        }
+        if (rule.probability() != null && (rule.probability() < 0 || rule.probability() > 1)) {
+            throw ProblemException.badRequest("probability is a number from 0 to 1.", null);
+        }
+        faults.add(rule);
+        return Response.status(201).entity(rule).build();
+    }
+
+    @GET
+    public List<FaultInjector.Rule> list() {
+        return faults.rules();
+    }
+
+    @DELETE
+    public Response clear() {
+        faults.clear();
+        return Response.noContent().build();
+    }
+}

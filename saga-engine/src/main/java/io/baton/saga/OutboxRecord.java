@@ -1,0 +1,34 @@
+package io.baton.saga;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** An event written in the transaction that produced it, published to Kafka afterwards by the relay. */
+@Entity
+@Table(name = "outbox", indexes = @Index(name = "outbox_unpublished", columnList = "publishedAt,id"))
+public class OutboxRecord {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false, unique = true)
+    public String eventId;
+
+    public String topic;
+    public String recordKey;
+    public String type;
+    public String subject;
+
+    @Column(columnDefinition = "text")
+    public String payload;
+
+    public Instant createdAt;
+    public Instant publishedAt;
+}

@@ -1,0 +1,83 @@
+package io.baton.saga;
+
+import io.baton.contracts.Json;
+import io.baton.contracts.SagaEvent;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the saga topics of every service. A record that is not a saga event goes to this service's dead-letter topic
+ * and the partition moves on; a record that is one is retried until the database takes it, so nothing is lost.
+ */
+@ApplicationScoped
+public class SagaConsumer {
+
+    public static final String CHANNEL = "baton-in";
+    private static final Logger LOG = Logger.getLogger(SagaConsumer.class);
+
+    private final SagaEngine engine;
+
+    public SagaConsumer(SagaEngine engine) {
+        this.engine = engine;
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking
+    public CompletionStage<Void> consume(Message<String> message) {
+        String eventId;
+        String type;
+        SagaEvent event;
+        try {
+            IncomingCloudEventMetadata<?> cloudEvent = message.getMetadata(IncomingCloudEventMetadata.class)
+                    .orElseThrow(() -> new IllegalArgumentException("the record has no CloudEvents headers"));
+            eventId = cloudEvent.getId();
+            type = cloudEvent.getType();
+            event = validate(Json.read(message.getPayload(), SagaEvent.class));
+        } catch (RuntimeException e) {
+            LOG.warnf("a record that is not a Baton saga event goes to the dead-letter topic: %s", e.getMessage());
+            return message.nack(e);
+        }
+        long backoff = 100;
+        while (true) {
+            try {
+                engine.onEvent(eventId, type, event);
+                return message.ack();
+            } catch (RuntimeException e) {
+                LOG.warnf(
+                        "event %s (%s) not processed yet, retrying in %d ms: %s",
+                        eventId, type, backoff, e.getMessage());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return message.nack(e);
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+
+    static SagaEvent validate(SagaEvent event) {
+        if (event == null) {
+            throw new IllegalArgumentException("the record has no payload");
+        }
+        if (event.upgradeId() == null || event.upgradeId().isBlank()) {
+            throw new IllegalArgumentException("the event has no upgradeId");
+        }
+        if (event.phase() == null) {
+            throw new IllegalArgumentException("the event has no phase");
+        }
+        if (event.slip() == null || event.slip().steps().isEmpty()) {
+            throw new IllegalArgumentException("the event has no routing slip");
+        }
+        if (event.step() >= event.slip().steps().size() || event.step() < -1) {
+            throw new IllegalArgumentException("the event's step " + event.step() + " is not in its routing slip");
+        }
+        return event;
+    }
+}

@@ -1,0 +1,62 @@
+package io.baton.saga;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * This service's own record of running one of its steps (or a compensation). Written RUNNING before the action
+ * starts, so that a service killed mid-step resumes it after restart; the key makes sure a step runs once per saga.
+ */
+@Entity
+@Table(name = "step_execution", indexes = @Index(name = "step_execution_state", columnList = "state"))
+public class StepExecution {
+
+    public enum Mode {
+        ACTION,
+        COMPENSATION
+    }
+
+    public enum State {
+        RUNNING,
+        /** Waiting for something outside the service, such as an operator's approval. */
+        WAITING,
+        DONE,
+        FAILED
+    }
+
+    /** {@code <upgradeId>/<index>/<mode>} */
+    @Id
+    public String id;
+
+    public String upgradeId;
+    public int stepIndex;
+    public String stepName;
+
+    @Enumerated(EnumType.STRING)
+    public Mode mode;
+
+    @Enumerated(EnumType.STRING)
+    public State state;
+
+    /** How many times the action was started: more than one only when the service was restarted mid-step. */
+    public int attempts;
+
+    @Column(columnDefinition = "text")
+    public String trigger;
+
+    @Column(columnDefinition = "text")
+    public String outcome;
+
+    public Instant startedAt;
+    public Instant finishedAt;
+
+    public static String key(String upgradeId, int index, Mode mode) {
+        return upgradeId + "/" + index + "/" + mode.name().toLowerCase();
+    }
+}
