@@ -1,0 +1,234 @@
+package io.baton.db.replication.sim;
+
+import io.baton.db.replication.ReplicationDriver;
+import io.baton.saga.StepFailedException;
+import io.baton.saga.Tx;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * Replication modelled in this service's database: positions advance with time, replicas lag and catch up, a fence
+ * freezes the master. Catch-up is really awaited and promotion is refused while the candidate is behind; the state
+ * survives a restart of the service.
+ */
+@ApplicationScoped
+@LookupIfProperty(name = "baton.db.driver", stringValue = "sim")
+public class SimReplication implements ReplicationDriver {
+
+    /** How far behind its master a caught-up replica applies. */
+    static final long APPLY_DELAY_MILLIS = 20;
+
+    private final Tx tx;
+    private final Duration catchUpTime;
+    private final long writeRate;
+
+    public SimReplication(
+            Tx tx,
+            @ConfigProperty(name = "baton.db.sim.catch-up-time") Duration catchUpTime,
+            @ConfigProperty(name = "baton.db.sim.write-rate") long writeRate) {
+        this.tx = tx;
+        this.catchUpTime = catchUpTime;
+        this.writeRate = writeRate;
+    }
+
+    @Override
+    public CatchUp awaitCatchUp(String deployment, Node master, Node replica, Duration timeout, BooleanSupplier aborted)
+            throws StepFailedException, InterruptedException {
+        long started = System.currentTimeMillis();
+        ensureMaster(deployment, master);
+        ensureReplica(deployment, replica, master.id());
+        long target = position(master.id(), Instant.now());
+        long deadline = started + timeout.toMillis();
+        while (true) {
+            long applied = position(replica.id(), Instant.now());
+            if (applied >= target) {
+                return new CatchUp(format(target), format(applied), System.currentTimeMillis() - started);
+            }
+            if (aborted.getAsBoolean()) {
+                throw new StepFailedException("aborted by the operator while " + replica.name() + " was catching up");
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new StepFailedException(replica.name() + " did not catch up with " + master.name() + " within "
+                        + timeout + ": applied " + format(applied) + " of " + format(target));
+            }
+            Thread.sleep(25);
+        }
+    }
+
+    @Override
+    public Switchover switchover(String deployment, Node oldMaster, Node candidate, Duration fenceTimeout)
+            throws StepFailedException, InterruptedException {
+        SimNode current = node(candidate.id());
+        if (current != null && current.masterId == null && oldMaster.id().equals(current.promotedFrom)) {
+            return new Switchover(current.oldMasterFinalPosition, current.appliedAtPromotion, current.fenceMillis);
+        }
+        ensureMaster(deployment, oldMaster);
+        Instant fencedAt = Instant.now();
+        long finalPosition = tx.run(s -> s.find(SimNode.class, oldMaster.id()).map(m -> {
+            m.fencedAt = fencedAt;
+            return positionOf(m, fencedAt);
+        }));
+        long deadline = System.currentTimeMillis() + fenceTimeout.toMillis();
+        long applied;
+        while ((applied = position(candidate.id(), Instant.now())) < finalPosition) {
+            if (System.currentTimeMillis() > deadline) {
+                unfence(oldMaster.id());
+                throw new StepFailedException("promotion refused: " + candidate.name() + " applied " + format(applied)
+                        + " of " + format(finalPosition) + " within the " + fenceTimeout.toMillis()
+                        + " ms write fence; writes resumed on " + oldMaster.name());
+            }
+            Thread.sleep(5);
+        }
+        long appliedAtPromotion = applied;
+        long fenceMillis = Duration.between(fencedAt, Instant.now()).toMillis();
+        tx.run(s -> s.find(SimNode.class, candidate.id())
+                .chain(c -> s.find(SimNode.class, oldMaster.id()).invoke(m -> {
+                    Instant now = Instant.now();
+                    c.masterId = null;
+                    c.rate = m.rate;
+                    c.basePosition = finalPosition;
+                    c.baseAt = now;
+                    c.fencedAt = null;
+                    c.backlog = 0;
+                    c.promotedFrom = m.id;
+                    c.oldMasterFinalPosition = format(finalPosition);
+                    c.appliedAtPromotion = format(appliedAtPromotion);
+                    c.fenceMillis = fenceMillis;
+                    // the old master follows the new one, ready to take over again on rollback
+                    m.masterId = c.id;
+                    m.promotedFrom = null;
+                    m.fencedAt = null;
+                    m.backlog = 0;
+                    m.replicaSince = now;
+                    m.catchUpAt = now;
+                }))
+                .chain(() -> writePath(s, deployment, candidate.id())));
+        return new Switchover(format(finalPosition), format(appliedAtPromotion), fenceMillis);
+    }
+
+    @Override
+    public MasterCheck verifyMaster(String deployment, Node master) throws StepFailedException {
+        SimNode node = node(master.id());
+        WritePath path = tx.run(s -> s.find(WritePath.class, deployment));
+        if (node == null || node.masterId != null) {
+            throw new StepFailedException(master.name() + " is not a master");
+        }
+        if (node.fencedAt != null) {
+            throw new StepFailedException(master.name() + " does not take writes: it is fenced");
+        }
+        if (path == null || !master.id().equals(path.masterId)) {
+            throw new StepFailedException("the write path does not lead to " + master.name());
+        }
+        return new MasterCheck(true, List.of("postgres", deployment));
+    }
+
+    /** The replication state of a deployment, for operators and tests. */
+    public List<SimNode> nodes(String deployment) {
+        return tx.run(s -> s.createQuery("from SimNode where deployment = :d order by name", SimNode.class)
+                .setParameter("d", deployment)
+                .getResultList());
+    }
+
+    public String writePath(String deployment) {
+        WritePath path = tx.run(s -> s.find(WritePath.class, deployment));
+        return path == null ? null : path.masterId;
+    }
+
+    public long position(String nodeId, Instant at) {
+        return tx.run(s -> positionAt(s, nodeId, at, 0));
+    }
+
+    private Uni<Long> positionAt(Mutiny.Session s, String nodeId, Instant at, int depth) {
+        return s.find(SimNode.class, nodeId).chain(n -> {
+            if (n.masterId == null || depth > 4) {
+                return Uni.createFrom().item(positionOf(n, at));
+            }
+            Instant upstreamAt = at.minusMillis(APPLY_DELAY_MILLIS);
+            return positionAt(s, n.masterId, upstreamAt, depth + 1).map(upstream -> {
+                long total = Math.max(
+                        1, Duration.between(n.replicaSince, n.catchUpAt).toMillis());
+                long left = Math.max(0, Duration.between(at, n.catchUpAt).toMillis());
+                return Math.max(0, upstream - n.backlog * left / total);
+            });
+        });
+    }
+
+    private static long positionOf(SimNode master, Instant at) {
+        Instant until = master.fencedAt != null && master.fencedAt.isBefore(at) ? master.fencedAt : at;
+        long millis = Math.max(0, Duration.between(master.baseAt, until).toMillis());
+        return master.basePosition + master.rate * millis / 1000;
+    }
+
+    private void ensureMaster(String deployment, Node master) {
+        tx.run(s -> s.find(SimNode.class, master.id()).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().voidItem();
+            }
+            SimNode n = new SimNode();
+            n.id = master.id();
+            n.deployment = deployment;
+            n.name = master.name();
+            n.rate = writeRate;
+            n.basePosition = 1_000;
+            n.baseAt = Instant.now();
+            return s.persist(n).chain(() -> writePath(s, deployment, master.id()));
+        }));
+    }
+
+    private void ensureReplica(String deployment, Node replica, String masterId) {
+        tx.run(s -> s.find(SimNode.class, replica.id()).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().voidItem();
+            }
+            Instant now = Instant.now();
+            SimNode n = new SimNode();
+            n.id = replica.id();
+            n.deployment = deployment;
+            n.name = replica.name();
+            n.masterId = masterId;
+            n.replicaSince = now;
+            n.catchUpAt = now.plus(catchUpTime);
+            // a new replica starts about as far behind as the master writes during the catch-up time
+            n.backlog = Math.max(1, writeRate * Math.max(1, catchUpTime.toMillis()) / 1000);
+            n.baseAt = now;
+            return s.persist(n);
+        }));
+    }
+
+    private void unfence(String masterId) {
+        tx.run(s -> s.find(SimNode.class, masterId).invoke(m -> {
+            Instant now = Instant.now();
+            m.basePosition = positionOf(m, now);
+            m.baseAt = now;
+            m.fencedAt = null;
+        }));
+    }
+
+    private SimNode node(String id) {
+        return tx.run(s -> s.find(SimNode.class, id));
+    }
+
+    private static Uni<Void> writePath(Mutiny.Session s, String deployment, String masterId) {
+        return s.find(WritePath.class, deployment).chain(path -> {
+            if (path == null) {
+                WritePath created = new WritePath();
+                created.deployment = deployment;
+                created.masterId = masterId;
+                return s.persist(created);
+            }
+            path.masterId = masterId;
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private static String format(long position) {
+        return "sim:" + position;
+    }
+}

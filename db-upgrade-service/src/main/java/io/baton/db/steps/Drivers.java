@@ -1,0 +1,66 @@
+package io.baton.db.steps;
+
+import io.baton.contracts.Facts;
+import io.baton.contracts.Topology;
+import io.baton.db.replication.ReplicationDriver;
+import io.baton.db.replication.ReplicationDriver.Node;
+import io.baton.saga.StepContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The replication driver chosen by {@code baton.db.driver}, and the nodes of an upgrade as the slip names them. */
+@ApplicationScoped
+public class Drivers {
+
+    private final Instance<ReplicationDriver> drivers;
+    private final String name;
+    private final Duration catchUpTimeout;
+    private final Duration fenceTimeout;
+
+    public Drivers(
+            Instance<ReplicationDriver> drivers,
+            @ConfigProperty(name = "baton.db.driver") String name,
+            @ConfigProperty(name = "baton.db.catch-up-timeout") Duration catchUpTimeout,
+            @ConfigProperty(name = "baton.db.fence-timeout") Duration fenceTimeout) {
+        this.drivers = drivers;
+        this.name = name;
+        this.catchUpTimeout = catchUpTimeout;
+        this.fenceTimeout = fenceTimeout;
+    }
+
+    public ReplicationDriver current() {
+        if (!drivers.isResolvable()) {
+            throw new IllegalStateException("baton.db.driver=" + name + " names no replication driver; use sim");
+        }
+        return drivers.get();
+    }
+
+    public Duration catchUpTimeout() {
+        return catchUpTimeout;
+    }
+
+    public Duration fenceTimeout() {
+        return fenceTimeout;
+    }
+
+    static Node oldMaster(StepContext context) {
+        Topology t = context.spec().database().topology();
+        return new Node(t.masterId(), t.masterName(), t.masterAddress());
+    }
+
+    static Node candidate(StepContext context) {
+        return new Node(
+                context.fact(Facts.CANDIDATE_ID),
+                context.fact(Facts.CANDIDATE_NAME),
+                context.fact(Facts.CANDIDATE_ADDRESS));
+    }
+
+    static Node replacement(StepContext context) {
+        return new Node(
+                context.fact(Facts.REPLACEMENT_ID),
+                context.fact(Facts.REPLACEMENT_NAME),
+                context.fact(Facts.REPLACEMENT_ADDRESS));
+    }
+}

@@ -1,0 +1,53 @@
+package io.baton.db.steps;
+
+import io.baton.contracts.Facts;
+import io.baton.contracts.StepName;
+import io.baton.db.replication.ReplicationDriver.Switchover;
+import io.baton.saga.StepContext;
+import io.baton.saga.StepHandler;
+import io.baton.saga.StepResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+
+/**
+ * Promote the new slave behind a write fence and point the write path at it; the old master becomes its replica.
+ * Undo: the same switchover the other way round.
+ */
+@ApplicationScoped
+public class PromoteStep implements StepHandler {
+
+    private final Drivers drivers;
+
+    public PromoteStep(Drivers drivers) {
+        this.drivers = drivers;
+    }
+
+    @Override
+    public StepName step() {
+        return StepName.PROMOTE;
+    }
+
+    @Override
+    public StepResult execute(StepContext context) throws Exception {
+        Switchover proof = drivers.current()
+                .switchover(
+                        context.deployment(),
+                        Drivers.oldMaster(context),
+                        Drivers.candidate(context),
+                        drivers.fenceTimeout());
+        return StepResult.done(Map.of(
+                Facts.OLD_MASTER_FINAL_POSITION, proof.oldMasterFinalPosition(),
+                Facts.NEW_MASTER_APPLIED_POSITION, proof.newMasterAppliedPosition(),
+                Facts.WRITE_FENCE_MILLIS, Long.toString(proof.fenceMillis())));
+    }
+
+    @Override
+    public void compensate(StepContext context) throws Exception {
+        drivers.current()
+                .switchover(
+                        context.deployment(),
+                        Drivers.candidate(context),
+                        Drivers.oldMaster(context),
+                        drivers.fenceTimeout());
+    }
+}

@@ -1,0 +1,145 @@
+package io.baton.db;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.contracts.Classification;
+import io.baton.contracts.DatabaseUpgrade;
+import io.baton.contracts.Facts;
+import io.baton.contracts.Json;
+import io.baton.contracts.Owner;
+import io.baton.contracts.Phase;
+import io.baton.contracts.RoutingSlip;
+import io.baton.contracts.SagaEvent;
+import io.baton.contracts.ServerConfig;
+import io.baton.contracts.SlipStep;
+import io.baton.contracts.StepName;
+import io.baton.contracts.StepStatus;
+import io.baton.contracts.Topology;
+import io.baton.contracts.UpgradeKind;
+import io.baton.contracts.UpgradeSpec;
+import io.baton.db.replication.ReplicationDriver.Node;
+import io.baton.db.replication.sim.SimReplication;
+import io.baton.infra.BatonTestInfra;
+import io.baton.infra.KafkaProbe;
+import io.baton.saga.StepFailedException;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = BatonTestInfra.class, initArgs = @ResourceArg(name = "database", value = "baton_db"))
+class DbUpgradeServiceTest {
+
+    static KafkaProbe kafka;
+
+    @Inject
+    SimReplication replication;
+
+    @BeforeAll
+    static void probe() {
+        kafka = new KafkaProbe(BatonTestInfra.bootstrapServers());
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void waitsForCatchUpThenPromotesBehindAFenceWithAProofOfZeroLoss() {
+        String deployment = "shop-" + UUID.randomUUID().toString().substring(0, 8);
+        String upgradeId = UUID.randomUUID().toString();
+        Topology topology = new Topology(
+                "m-" + upgradeId, "db-1", "db-1.sim:5432", "s-" + upgradeId, "db-2", "db-2.sim:5432", null);
+        ServerConfig change = new ServerConfig(null, null, null, null, null, "large", null, null, null, null);
+        List<StepName> names =
+                List.of(StepName.CREATE_SLAVE, StepName.LAUNCH_SLAVE, StepName.AWAIT_CATCH_UP, StepName.PROMOTE);
+        List<SlipStep> steps = new java.util.ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            steps.add(SlipStep.pending(i, names.get(i), false)
+                    .withStatus(i < 2 ? StepStatus.COMPLETED : StepStatus.PENDING));
+        }
+        RoutingSlip slip = new RoutingSlip(
+                steps,
+                Map.of(
+                        Facts.CANDIDATE_ID,
+                        "c-" + upgradeId,
+                        Facts.CANDIDATE_NAME,
+                        "db-3",
+                        Facts.CANDIDATE_ADDRESS,
+                        "db-3.sim:5432"));
+        SagaEvent launched = new SagaEvent(
+                upgradeId,
+                deployment,
+                UpgradeKind.DATABASE,
+                Phase.STEP_COMPLETED,
+                1,
+                null,
+                slip,
+                new UpgradeSpec(new DatabaseUpgrade(Classification.MINOR, "size", change, change, topology), false),
+                Instant.now());
+        kafka.sendCloudEvent(
+                Owner.CLOUD.topic(), upgradeId, launched.type(Owner.CLOUD), Owner.CLOUD.source(), Json.write(launched));
+
+        List<KafkaProbe.Record> records = kafka.await(
+                rs -> rs.stream()
+                        .anyMatch(r -> upgradeId.equals(r.key()) && r.type().equals("baton.db.master-promoted.v1")),
+                Duration.ofSeconds(30),
+                Owner.DB.topic());
+        List<String> types = records.stream()
+                .filter(r -> upgradeId.equals(r.key()))
+                .map(KafkaProbe.Record::type)
+                .toList();
+        assertThat(types)
+                .containsExactly(
+                        "baton.db.step-started.v1",
+                        "baton.db.replica-caught-up.v1",
+                        "baton.db.step-started.v1",
+                        "baton.db.master-promoted.v1");
+        SagaEvent promoted = Json.read(records.get(records.size() - 1).value(), SagaEvent.class);
+        Map<String, String> facts = promoted.slip().facts();
+        assertThat(facts.get(Facts.NEW_MASTER_APPLIED_POSITION)).isEqualTo(facts.get(Facts.OLD_MASTER_FINAL_POSITION));
+        assertThat(Long.parseLong(facts.get(Facts.WRITE_FENCE_MILLIS))).isLessThan(1_000);
+
+        JsonPath view = given().get("/replication/" + deployment)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(view.getString("writePath")).isEqualTo("c-" + upgradeId);
+        assertThat(view.getString("nodes.find { it.name == 'db-1' }.replicaOf")).isEqualTo("c-" + upgradeId);
+        assertThat(view.getString("nodes.find { it.name == 'db-3' }.replicaOf")).isNull();
+    }
+
+    @Test
+    void promotionIsRefusedWhileTheCandidateIsBehindAndWritesResume() throws Exception {
+        String deployment = "behind-" + UUID.randomUUID().toString().substring(0, 8);
+        Node master = new Node("m-" + deployment, "db-1", "db-1.sim:5432");
+        Node candidate = new Node("c-" + deployment, "db-3", "db-3.sim:5432");
+        assertThatThrownBy(() ->
+                        replication.awaitCatchUp(deployment, master, candidate, Duration.ofMillis(50), () -> false))
+                .isInstanceOf(StepFailedException.class)
+                .hasMessageContaining("did not catch up");
+        assertThatThrownBy(() -> replication.switchover(deployment, master, candidate, Duration.ofMillis(30)))
+                .isInstanceOf(StepFailedException.class)
+                .hasMessageContaining("promotion refused");
+        assertThat(replication.writePath(deployment)).isEqualTo(master.id());
+        long before = replication.position(master.id(), Instant.now());
+        Thread.sleep(100);
+        assertThat(replication.position(master.id(), Instant.now()))
+                .as("the master takes writes again")
+                .isGreaterThan(before);
+    }
+}
