@@ -1,0 +1,76 @@
+package io.baton.planner.api;
+
+import io.baton.planner.upgrade.UpgradeState;
+import io.baton.planner.upgrade.Upgrades;
+import io.baton.saga.problem.ProblemException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+@Path("/upgrades")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class UpgradeResource {
+
+    private final Upgrades upgrades;
+
+    public UpgradeResource(Upgrades upgrades) {
+        this.upgrades = upgrades;
+    }
+
+    /** Plans an upgrade and starts it; with {@code dryRun=true} answers the same plan and changes nothing. */
+    @POST
+    public Response start(@NotNull @Valid CreateUpgrade request, @QueryParam("dryRun") boolean dryRun) {
+        PlanView plan = upgrades.start(request, dryRun);
+        if (dryRun) {
+            return Response.ok(plan).build();
+        }
+        return Response.created(URI.create("/upgrades/" + plan.id()))
+                .entity(plan)
+                .build();
+    }
+
+    @GET
+    @Path("/{id}")
+    public UpgradeView upgrade(@PathParam("id") String id) {
+        return upgrades.view(id);
+    }
+
+    @GET
+    public List<UpgradeView> list(@QueryParam("deployment") String deployment, @QueryParam("state") String state) {
+        return upgrades.list(deployment, state == null ? null : state(state));
+    }
+
+    @POST
+    @Path("/{id}/approve")
+    public UpgradeView approve(@PathParam("id") String id) {
+        return upgrades.approve(id);
+    }
+
+    /** Rolls back every completed step, newest first; answers at once, the rollback follows on the timeline. */
+    @POST
+    @Path("/{id}/abort")
+    public Response abort(@PathParam("id") String id) {
+        return Response.accepted(upgrades.abort(id)).build();
+    }
+
+    private static UpgradeState state(String value) {
+        try {
+            return UpgradeState.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest(
+                    "Unknown state '" + value + "'.", List.of("state: one of " + List.of(UpgradeState.values())));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.baton.planner.api;
+
+import io.baton.contracts.Classification;
+import io.baton.contracts.UpgradeKind;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** An upgrade and its timeline: every step with its owner, times, outcome and details, then every event. */
+public record UpgradeView(
+        String id,
+        String deployment,
+        UpgradeKind kind,
+        String state,
+        Classification classification,
+        String reason,
+        String failure,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant endedAt,
+        List<StepView> steps,
+        List<EventView> events) {
+
+    public record StepView(
+            int index,
+            String name,
+            String owner,
+            boolean pivot,
+            String outcome,
+            Instant startedAt,
+            Instant endedAt,
+            Instant compensationStartedAt,
+            Instant compensatedAt,
+            Map<String, String> details) {}
+
+    public record EventView(Instant at, String type, int step, String reason) {}
+}

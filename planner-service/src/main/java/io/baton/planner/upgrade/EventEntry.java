@@ -1,0 +1,26 @@
+package io.baton.planner.upgrade;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** Every event of an upgrade, in the order the planner received them. */
+@Entity
+@Table(name = "upgrade_event", indexes = @Index(name = "upgrade_event_upgrade", columnList = "upgradeId,id"))
+public class EventEntry {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String upgradeId;
+    public String eventId;
+    public String type;
+    public int step;
+    public Instant at;
+    public String reason;
+}
