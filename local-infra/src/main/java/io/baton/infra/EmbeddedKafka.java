@@ -2,7 +2,6 @@ package io.baton.infra;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -16,12 +15,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Starts a broker.
+     * Starts a broker on a free port ({@link #bootstrapServers()} says which).
      *
-     * @param port the client port, or 0 for any free port
      * @param dataDir where the log lives, or null for a temporary directory removed on close
      */
-    public static EmbeddedKafka start(int port, Path dataDir) throws Exception {
+    public static EmbeddedKafka start(Path dataDir) throws Exception {
         TestKitNodes.Builder nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
@@ -29,10 +27,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (dataDir != null) {
             Files.createDirectories(dataDir);
             nodes.setBaseDirectory(dataDir);
-        }
-        if (port != 0) {
-            nodes.setPerServerProperties(
-                    Map.of(0, Map.of("listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:0")));
         }
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
                 .setConfigProp("auto.create.topics.enable", "true")

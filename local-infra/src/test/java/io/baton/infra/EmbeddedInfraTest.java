@@ -20,7 +20,7 @@ class EmbeddedInfraTest {
 
     @Test
     void kafkaBrokerTakesAndServesRecords() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(0, null)) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(null)) {
             Map<String, Object> common = Map.of("bootstrap.servers", kafka.bootstrapServers());
             try (var producer = new KafkaProducer<>(common, new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>("probe", "k", "hello")).get();

@@ -21,8 +21,16 @@ public class FaultInjector {
     /**
      * @param deployment only this deployment, or every one when null
      * @param probability chance that a matching step fails, 1 when null
+     * @param delayMillis when set, the rule slows the step down by this much instead of failing it
      */
-    public record Rule(StepName step, String deployment, Double probability, Target target) {}
+    public record Rule(StepName step, String deployment, Double probability, Target target, Long delayMillis) {
+
+        boolean matches(StepName s, String d, Target t) {
+            return step == s
+                    && (deployment == null || deployment.equals(d))
+                    && (target == null ? Target.ACTION : target) == t;
+        }
+    }
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
 
@@ -40,14 +48,26 @@ public class FaultInjector {
 
     void check(StepName step, String deployment, Target target) throws StepFailedException {
         for (Rule rule : rules) {
-            boolean matches = rule.step() == step
-                    && (rule.deployment() == null || rule.deployment().equals(deployment))
-                    && (rule.target() == null ? Target.ACTION : rule.target()) == target;
             double p = rule.probability() == null ? 1.0 : rule.probability();
-            if (matches && ThreadLocalRandom.current().nextDouble() < p) {
+            if (rule.delayMillis() == null
+                    && rule.matches(step, deployment, target)
+                    && ThreadLocalRandom.current().nextDouble() < p) {
                 throw new StepFailedException(
                         "injected fault in " + step + " (" + target.name().toLowerCase() + ")");
             }
+        }
+    }
+
+    /** Sleeps as long as the delay rules for this step say; stops early when the upgrade is aborted. */
+    void delay(StepName step, String deployment, java.util.function.BooleanSupplier aborted)
+            throws InterruptedException {
+        long total = rules.stream()
+                .filter(r -> r.delayMillis() != null && r.matches(step, deployment, Target.ACTION))
+                .mapToLong(Rule::delayMillis)
+                .sum();
+        long end = System.currentTimeMillis() + total;
+        while (System.currentTimeMillis() < end && !aborted.getAsBoolean()) {
+            Thread.sleep(Math.min(50, Math.max(1, end - System.currentTimeMillis())));
         }
     }
 }

@@ -268,6 +268,7 @@ public class SagaEngine {
             if (handler == null) {
                 throw new StepFailedException("this service has no handler for step " + step.name());
             }
+            faults.delay(step.name(), context.deployment(), context.abortRequested());
             result = handler.execute(context);
             faults.check(step.name(), context.deployment(), FaultInjector.Target.ACTION);
         } catch (Exception e) {

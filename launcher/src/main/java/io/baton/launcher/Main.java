@@ -1,0 +1,207 @@
+package io.baton.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.contracts.Json;
+import io.baton.contracts.Owner;
+import io.baton.contracts.SagaEvent;
+import io.baton.launcher.Stack.Service;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code ./baton demo}: start everything, register the sample deployment, run a minor database upgrade and print its
+ * timeline live, then stay up. {@code ./baton up}: the same without the sample upgrade.
+ */
+public final class Main {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length > 0 ? args[0] : "help";
+        boolean exit = List.of(args).contains("--exit");
+        if (!command.equals("demo") && !command.equals("up")) {
+            System.out.println(
+                    """
+                    usage: ./baton demo [--exit]   start Baton, run a sample database upgrade, print its timeline live
+                           ./baton up              start Baton and stay up
+                    ports: BATON_PLANNER_PORT (7070) BATON_CLOUD_PORT (7071) BATON_DB_SERVICE_PORT (7072)
+                           BATON_LB_PORT (7073) BATON_POSTGRES_PORT (0: any free port); Kafka takes a free
+                           port, printed at start""");
+            System.exit(command.equals("help") ? 0 : 2);
+        }
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        ports.put(Service.PLANNER, env("BATON_PLANNER_PORT", 7070));
+        ports.put(Service.CLOUD, env("BATON_CLOUD_PORT", 7071));
+        ports.put(Service.DB, env("BATON_DB_SERVICE_PORT", 7072));
+        ports.put(Service.LB, env("BATON_LB_PORT", 7073));
+        Path home =
+                Path.of(System.getProperty("baton.home", ".")).toAbsolutePath().normalize();
+        Path state = home.resolve(".baton");
+        say("starting Kafka (KRaft) and PostgreSQL from jars, then the four services; logs in "
+                + state.resolve("logs"));
+        long started = System.currentTimeMillis();
+        Stack stack =
+                Stack.start(new Stack.Options(home, ports, env("BATON_POSTGRES_PORT", 0), state, false, Map.of()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stack.close();
+            } catch (Exception ignored) {
+                // exiting
+            }
+        }));
+        say("Baton is up in " + (System.currentTimeMillis() - started) + " ms");
+        for (Service s : Service.values()) {
+            say(String.format("  %-20s %s", s.module, stack.url(s)));
+        }
+        say("  kafka                " + stack.bootstrapServers()
+                + "  (watch: kafka-console-consumer --bootstrap-server " + stack.bootstrapServers()
+                + " --topic baton.cloud.events --property print.headers=true)");
+        if (command.equals("demo")) {
+            demo(stack);
+        }
+        if (exit) {
+            stack.close();
+            System.exit(0);
+        }
+        say("press Ctrl-C to stop");
+        new CountDownLatch(1).await();
+    }
+
+    private static void demo(Stack stack) throws Exception {
+        String deployment;
+        try (InputStream in = Main.class.getResourceAsStream("/sample-deployment.json")) {
+            deployment = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        HttpResponse<String> registered = post(stack.url(Service.CLOUD) + "/deployments", deployment);
+        say("registered deployment 'shop' (db-1 master, db-2 slave, app-1, app-2, lb-1): HTTP "
+                + registered.statusCode());
+        try (KafkaConsumer<String, String> consumer = tail(stack.bootstrapServers())) {
+            String request =
+                    """
+                    {"deployment": "shop", "kind": "database", "change": {"instanceSize": "large"}}""";
+            HttpResponse<String> created = post(stack.url(Service.PLANNER) + "/upgrades", request);
+            JsonNode plan = Json.mapper().readTree(created.body());
+            if (created.statusCode() != 201) {
+                say("the planner refused the upgrade: " + created.body());
+                return;
+            }
+            String id = plan.get("id").asText();
+            say("POST /upgrades -> 201: upgrade " + id);
+            say("  " + plan.get("classification").asText() + ": "
+                    + plan.get("reason").asText());
+            for (JsonNode step : plan.get("plan")) {
+                say(String.format(
+                        "  %2d %-7s %-21s %s",
+                        step.get("index").asInt(),
+                        step.get("owner").asText(),
+                        step.get("name").asText(),
+                        step.get("action").asText()));
+            }
+            say("timeline, live from the topics:");
+            follow(consumer, id, Duration.ofMinutes(5));
+            JsonNode upgrade = Json.mapper()
+                    .readTree(
+                            get(stack.url(Service.PLANNER) + "/upgrades/" + id).body());
+            say("upgrade " + id + " is " + upgrade.get("state").asText() + "; GET " + stack.url(Service.PLANNER)
+                    + "/upgrades/" + id + " has the full timeline");
+            JsonNode fleet = Json.mapper()
+                    .readTree(
+                            get(stack.url(Service.CLOUD) + "/deployments/shop").body());
+            for (JsonNode server : fleet.get("servers")) {
+                say(String.format(
+                        "  %-6s %-7s %-12s %-7s %s",
+                        server.get("name").asText(),
+                        server.get("role").asText(),
+                        server.get("state").asText(),
+                        server.at("/config/instanceSize").asText(),
+                        server.get("address").isNull()
+                                ? ""
+                                : server.get("address").asText()));
+            }
+        }
+    }
+
+    private static KafkaConsumer<String, String> tail(String bootstrap) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrap);
+        config.put("enable.auto.commit", "false");
+        KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (Owner owner : Owner.values()) {
+            consumer.partitionsFor(owner.topic(), Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private static void follow(KafkaConsumer<String, String> consumer, String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                if (!id.equals(r.key())) {
+                    continue;
+                }
+                String type = new String(r.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8);
+                SagaEvent e = Json.read(r.value(), SagaEvent.class);
+                String step =
+                        e.step() >= 0 ? e.step() + " " + e.slip().step(e.step()).name() : "";
+                String extra = e.reason() != null ? "  (" + e.reason() + ")" : "";
+                System.out.printf("  %s  %-38s %s%s%n", LocalTime.now().format(CLOCK), type, step, extra);
+                switch (e.phase()) {
+                    case UPGRADE_COMPLETED, UPGRADE_ROLLED_BACK, UPGRADE_FAILED -> {
+                        return;
+                    }
+                    default -> {}
+                }
+            }
+        }
+        say("no end of the upgrade within " + timeout);
+    }
+
+    private static HttpResponse<String> post(String url, String json) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int env(String name, int fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value);
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+}

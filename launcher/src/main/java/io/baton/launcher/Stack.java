@@ -1,0 +1,197 @@
+package io.baton.launcher;
+
+import io.baton.infra.EmbeddedKafka;
+import io.baton.infra.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Baton on one machine: a real Kafka broker and a real PostgreSQL in this JVM, and each service as its own process
+ * from its packaged jar. Used by ./baton and by the end-to-end tests.
+ */
+public final class Stack implements AutoCloseable {
+
+    public enum Service {
+        PLANNER("planner-service", "BATON_PLANNER_PORT", "BATON_PLANNER_DB_URL", "baton_planner"),
+        CLOUD("cloud-service", "BATON_CLOUD_PORT", "BATON_CLOUD_DB_URL", "baton_cloud"),
+        DB("db-upgrade-service", "BATON_DB_SERVICE_PORT", "BATON_DB_DB_URL", "baton_db"),
+        LB("lb-service", "BATON_LB_PORT", "BATON_LB_DB_URL", "baton_lb");
+
+        final String module;
+        final String portVariable;
+        final String databaseVariable;
+        final String database;
+
+        Service(String module, String portVariable, String databaseVariable, String database) {
+            this.module = module;
+            this.portVariable = portVariable;
+            this.databaseVariable = databaseVariable;
+            this.database = database;
+        }
+    }
+
+    /**
+     * @param ports HTTP port of each service; 0 picks a free one
+     * @param stateDir where logs (and, when {@code keepData}, Kafka and PostgreSQL data) live
+     * @param extraConfig system properties passed to every service, e.g. sim latencies
+     */
+    public record Options(
+            Path home,
+            Map<Service, Integer> ports,
+            int postgresPort,
+            Path stateDir,
+            boolean keepData,
+            Map<String, String> extraConfig) {}
+
+    private final Options options;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedPostgresServer postgres;
+    private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
+    private final Map<Service, Process> processes = new EnumMap<>(Service.class);
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private Stack(Options options, EmbeddedKafka kafka, EmbeddedPostgresServer postgres) {
+        this.options = options;
+        this.kafka = kafka;
+        this.postgres = postgres;
+    }
+
+    public static Stack start(Options options) throws Exception {
+        for (Service s : Service.values()) {
+            Path jar = jar(options.home(), s);
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: build first with ./mvnw -DskipTests install");
+            }
+        }
+        Files.createDirectories(options.stateDir().resolve("logs"));
+        EmbeddedKafka kafka =
+                EmbeddedKafka.start(options.keepData() ? options.stateDir().resolve("kafka") : null);
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(
+                options.postgresPort(), options.keepData() ? options.stateDir().resolve("postgres") : null);
+        Stack stack = new Stack(options, kafka, postgres);
+        try {
+            for (Service s : Service.values()) {
+                int port = options.ports().getOrDefault(s, 0);
+                stack.ports.put(s, port == 0 ? freePort() : port);
+            }
+            for (Service s : Service.values()) {
+                stack.startService(s);
+            }
+            for (Service s : Service.values()) {
+                stack.awaitReady(s, Duration.ofSeconds(90));
+            }
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    private static Path jar(Path home, Service s) {
+        return home.resolve(s.module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    /** Starts (or restarts) one service's process. */
+    public void startService(Service s) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        options.extraConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(jar(options.home(), s).toString());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.putAll(environment(s));
+        Path log = options.stateDir().resolve("logs").resolve(s.module + ".log");
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        processes.put(s, builder.start());
+    }
+
+    Map<String, String> environment(Service s) {
+        Map<String, String> env = new HashMap<>();
+        env.put("BATON_KAFKA", kafka.bootstrapServers());
+        env.put("BATON_DB_USER", postgres.user());
+        env.put(s.portVariable, Integer.toString(ports.get(s)));
+        env.put(s.databaseVariable, postgres.reactiveUrl(s.database));
+        env.put("BATON_CLOUD_URL", url(Service.CLOUD));
+        return env;
+    }
+
+    public void awaitReady(Service s, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI health = URI.create(url(s) + "/q/health/ready");
+        while (System.nanoTime() < deadline) {
+            Process p = processes.get(s);
+            if (p != null && !p.isAlive()) {
+                throw new IllegalStateException(s.module + " exited with " + p.exitValue() + "; see "
+                        + options.stateDir().resolve("logs").resolve(s.module + ".log"));
+            }
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(health)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(s.module + " was not ready within " + timeout);
+    }
+
+    /** Kills a service the hard way (SIGKILL): no shutdown hook, no flush, as a crash would. */
+    public void kill(Service s) throws InterruptedException {
+        Process p = processes.get(s);
+        p.destroyForcibly();
+        p.waitFor();
+    }
+
+    public String url(Service s) {
+        return "http://127.0.0.1:" + ports.get(s);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public Path logs() {
+        return options.stateDir().resolve("logs");
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Process p : processes.values()) {
+            p.destroy();
+        }
+        for (Process p : processes.values()) {
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        kafka.close();
+        postgres.close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
