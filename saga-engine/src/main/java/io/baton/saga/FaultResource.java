@@ -14,7 +14,6 @@ import java.util.List;
 /** Fault injection rules of this service: add, list, clear. */
 @Path("/faults")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class FaultResource {
 
     private final FaultInjector faults;
@@ -26,6 +25,7 @@ public class FaultResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response add(FaultInjector.Rule rule) {
         if (rule == null || rule.step() == null) {
             throw ProblemException.badRequest("Name the step to fail, e.g. {\"step\":\"PROMOTE\"}.", null);

@@ -20,7 +20,6 @@ import java.util.Locale;
 
 @Path("/upgrades")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class UpgradeResource {
 
     private final Upgrades upgrades;
@@ -31,6 +30,7 @@ public class UpgradeResource {
 
     /** Plans an upgrade and starts it; with {@code dryRun=true} answers the same plan and changes nothing. */
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response start(@NotNull @Valid CreateUpgrade request, @QueryParam("dryRun") boolean dryRun) {
         PlanView plan = upgrades.start(request, dryRun);
         if (dryRun) {

@@ -189,14 +189,24 @@ public class Upgrades {
     }
 
     public List<UpgradeView> list(String deployment, UpgradeState state) {
-        List<String> ids = tx.run(s -> s.createQuery(
-                        "select id from UpgradeEntity where (:d is null or deployment = :d) "
-                                + "and (:st is null or state = :st) order by createdAt desc",
-                        String.class)
-                .setParameter("d", deployment)
-                .setParameter("st", state)
-                .setMaxResults(200)
-                .getResultList());
+        StringBuilder hql = new StringBuilder("select id from UpgradeEntity where 1 = 1");
+        if (deployment != null) {
+            hql.append(" and deployment = :d");
+        }
+        if (state != null) {
+            hql.append(" and state = :st");
+        }
+        hql.append(" order by createdAt desc");
+        List<String> ids = tx.run(s -> {
+            var query = s.createQuery(hql.toString(), String.class).setMaxResults(200);
+            if (deployment != null) {
+                query.setParameter("d", deployment);
+            }
+            if (state != null) {
+                query.setParameter("st", state);
+            }
+            return query.getResultList();
+        });
         return ids.stream().map(this::view).toList();
     }
 

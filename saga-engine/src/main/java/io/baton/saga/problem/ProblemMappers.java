@@ -34,6 +34,12 @@ public class ProblemMappers {
                         .toProblem(uri.getPath()));
     }
 
+    /** Declared apart so that it wins over Quarkus's own mapper for this exception, which answers an empty body. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        return unreadable(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e, UriInfo uri) {
         String where = "";

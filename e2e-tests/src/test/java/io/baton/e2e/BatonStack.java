@@ -1,0 +1,212 @@
+package io.baton.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.launcher.Stack;
+import io.baton.launcher.Stack.Service;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The packaged services of this build, started once for the end-to-end suite, and what a test asks of them. */
+final class BatonStack {
+
+    private static Stack stack;
+
+    private BatonStack() {}
+
+    static synchronized Stack get() throws Exception {
+        if (stack == null) {
+            Path home = Path.of(System.getProperty("baton.home", ".."))
+                    .toAbsolutePath()
+                    .normalize();
+            Map<Service, Integer> ports = new EnumMap<>(Service.class);
+            for (Service s : Service.values()) {
+                ports.put(s, 0);
+            }
+            stack = Stack.start(
+                    new Stack.Options(home, ports, 0, home.resolve("e2e-tests/target/e2e-state"), false, Map.of()));
+        }
+        return stack;
+    }
+
+    static synchronized void close() throws Exception {
+        if (stack != null) {
+            stack.close();
+            stack = null;
+        }
+    }
+
+    static String url(Service s) {
+        return stack.url(s);
+    }
+
+    /** Registers the sample deployment of ./baton demo under another name. */
+    static JsonPath register(String name) throws IOException {
+        String body;
+        try (InputStream in = BatonStack.class.getResourceAsStream("/sample-deployment.json")) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\"shop\"", "\"" + name + "\"");
+        }
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post(url(Service.CLOUD) + "/deployments")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
+    }
+
+    static Response startUpgrade(String deployment, String change, boolean approval) {
+        return given().contentType(ContentType.JSON)
+                .body("{\"deployment\":\"" + deployment + "\",\"kind\":\"database\",\"approvalRequired\":" + approval
+                        + ",\"change\":" + change + "}")
+                .post(url(Service.PLANNER) + "/upgrades");
+    }
+
+    static String start(String deployment, String change, boolean approval) {
+        return startUpgrade(deployment, change, approval)
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    static JsonPath upgrade(String id) {
+        return given().get(url(Service.PLANNER) + "/upgrades/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    static JsonPath awaitState(String id, Duration timeout, String... states) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonPath u = upgrade(id);
+        while (System.nanoTime() < deadline) {
+            u = upgrade(id);
+            if (Set.of(states).contains(u.getString("state"))) {
+                return u;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("upgrade " + id + " is " + u.getString("state") + ", not " + List.of(states)
+                + " after " + timeout + ": " + u.prettify());
+    }
+
+    static void awaitStepOutcome(String id, int step, String outcome, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (outcome.equals(upgrade(id).getString("steps[" + step + "].outcome"))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("step " + step + " of " + id + " never reached " + outcome);
+    }
+
+    static void fault(Service service, String rule) {
+        given().contentType(ContentType.JSON)
+                .body(rule)
+                .post(url(service) + "/faults")
+                .then()
+                .statusCode(201);
+    }
+
+    /**
+     * What an operator would compare before and after a rollback: the live servers with their configuration and
+     * replication source, and where the database writes go.
+     */
+    static List<String> topology(String deployment) {
+        JsonPath fleet = given().get(url(Service.CLOUD) + "/deployments/" + deployment)
+                .then()
+                .extract()
+                .jsonPath();
+        List<Map<String, Object>> servers = fleet.getList("servers");
+        List<String> live = new ArrayList<>();
+        for (Map<String, Object> s : servers) {
+            if (!"TERMINATED".equals(s.get("state"))) {
+                live.add(s.get("id") + " " + s.get("name") + " " + s.get("role") + " " + s.get("state") + " "
+                        + s.get("config") + " replicaOf=" + s.get("replicaOf") + " createdBy=" + s.get("createdBy"));
+            }
+        }
+        live.sort(Comparator.naturalOrder());
+        JsonPath replication = given().get(url(Service.DB) + "/replication/" + deployment)
+                .then()
+                .extract()
+                .jsonPath();
+        String master = fleet.getString("servers.find { it.role == 'MASTER' && it.state != 'TERMINATED' }.id");
+        String writePath = replication.getString("writePath");
+        live.add("writes go to " + (writePath == null ? master : writePath));
+        List<Map<String, Object>> nodes = replication.getList("nodes");
+        for (Map<String, Object> server : servers) {
+            if ("MASTER".equals(server.get("role")) && !"TERMINATED".equals(server.get("state"))) {
+                // a master the sim never met has never been touched: it replicates from nothing and takes writes
+                Map<String, Object> node = nodes.stream()
+                        .filter(n -> n.get("id").equals(server.get("id")))
+                        .findFirst()
+                        .orElse(Map.of());
+                live.add("master " + server.get("name") + " replicates from " + node.get("replicaOf")
+                        + (Boolean.TRUE.equals(node.get("fenced")) ? ", fenced" : ", takes writes"));
+            }
+        }
+        return live;
+    }
+
+    static List<Map<String, Object>> actions(String id) {
+        return given().get(url(Service.CLOUD) + "/actions/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("");
+    }
+
+    static List<Map<String, Object>> executions(Service s, String id) {
+        return given().get(url(s) + "/executions/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("");
+    }
+
+    static void assertNothingLeftBy(String id, String deployment) {
+        JsonPath fleet = given().get(url(Service.CLOUD) + "/deployments/" + deployment)
+                .then()
+                .extract()
+                .jsonPath();
+        assertThat(fleet.getList("servers.findAll { it.createdBy == '" + id + "' }"))
+                .as("servers the saga created")
+                .isEmpty();
+        JsonPath snapshots = given().get(url(Service.CLOUD) + "/deployments/" + deployment + "/snapshots")
+                .then()
+                .extract()
+                .jsonPath();
+        assertThat(snapshots.getList("findAll { it.createdBy == '" + id + "' }"))
+                .as("backups the saga took")
+                .isEmpty();
+        long launched = actions(id).stream()
+                .filter(a -> "launch".equals(a.get("action")))
+                .count();
+        long terminated = actions(id).stream()
+                .filter(a -> "terminate".equals(a.get("action")))
+                .count();
+        assertThat(terminated).as("every launch was terminated").isEqualTo(launched);
+    }
+
+    static Duration timeout() {
+        return Duration.ofSeconds(90);
+    }
+}
