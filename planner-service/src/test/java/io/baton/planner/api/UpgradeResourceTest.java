@@ -1,0 +1,302 @@
+package io.baton.planner.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.when;
+
+import io.baton.contracts.Json;
+import io.baton.contracts.Owner;
+import io.baton.contracts.Phase;
+import io.baton.contracts.RoutingSlip;
+import io.baton.contracts.SagaEvent;
+import io.baton.contracts.ServerConfig;
+import io.baton.contracts.StepStatus;
+import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.FirewallRule;
+import io.baton.contracts.fleet.Role;
+import io.baton.contracts.fleet.ServerState;
+import io.baton.contracts.fleet.ServerView;
+import io.baton.infra.BatonTestInfra;
+import io.baton.infra.KafkaProbe;
+import io.baton.planner.fleet.CloudInventory;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.ws.rs.NotFoundException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = BatonTestInfra.class, initArgs = @ResourceArg(name = "database", value = "baton_planner"))
+class UpgradeResourceTest {
+
+    static KafkaProbe kafka;
+
+    @InjectMock
+    @RestClient
+    CloudInventory inventory;
+
+    @BeforeAll
+    static void probe() {
+        kafka = new KafkaProbe(BatonTestInfra.bootstrapServers());
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    static ServerConfig db(String zone) {
+        return new ServerConfig(
+                "PostgreSQL Database Manager",
+                14,
+                "sim",
+                "eu",
+                zone,
+                "medium",
+                List.of("db"),
+                "ops",
+                "debian-12",
+                "postgresql");
+    }
+
+    static DeploymentView deployment(String name) {
+        return new DeploymentView(
+                name,
+                List.of(
+                        new ServerView(
+                                "m-" + name,
+                                "db-1",
+                                Role.MASTER,
+                                db("a"),
+                                ServerState.OPERATIONAL,
+                                "db-1:5432",
+                                null,
+                                Map.of(),
+                                List.of(),
+                                null),
+                        new ServerView(
+                                "s-" + name,
+                                "db-2",
+                                Role.SLAVE,
+                                db("b"),
+                                ServerState.OPERATIONAL,
+                                "db-2:5432",
+                                "m-" + name,
+                                Map.of(),
+                                List.of(),
+                                null)),
+                List.of(new FirewallRule("db", 5432, "app")),
+                Map.of());
+    }
+
+    @BeforeEach
+    void fleet() {
+        when(inventory.deployment(anyString())).thenAnswer(call -> {
+            String name = call.getArgument(0);
+            if (name.startsWith("unknown")) {
+                throw new NotFoundException();
+            }
+            return deployment(name);
+        });
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static io.restassured.response.Response post(String deployment, String change, boolean approval, String query) {
+        return given().contentType(ContentType.JSON)
+                .body("{\"deployment\":\"" + deployment + "\",\"kind\":\"database\",\"approvalRequired\":" + approval
+                        + ",\"change\":" + change + "}")
+                .post("/upgrades" + query);
+    }
+
+    static JsonPath awaitState(String id, String state) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonPath u;
+        do {
+            u = given().get("/upgrades/" + id).then().statusCode(200).extract().jsonPath();
+            if (state.equals(u.getString("state"))) {
+                return u;
+            }
+            Thread.sleep(100);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError(id + " is " + u.getString("state") + ", not " + state);
+    }
+
+    static SagaEvent requested(String id) {
+        return kafka
+                .await(
+                        rs -> rs.stream().anyMatch(r -> id.equals(r.key())),
+                        Duration.ofSeconds(30),
+                        Owner.PLANNER.topic())
+                .stream()
+                .filter(r -> id.equals(r.key()) && r.type().equals("baton.planner.upgrade-requested.v1"))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    static void publish(Owner from, SagaEvent e) {
+        kafka.sendCloudEvent(from.topic(), e.upgradeId(), e.type(from), from.source(), Json.write(e));
+    }
+
+    @Test
+    void startsAnUpgradeAndPublishesItsPlan() {
+        String name = unique("shop");
+        String id = post(name, "{\"instanceSize\":\"large\"}", false, "")
+                .then()
+                .statusCode(201)
+                .header("Location", containsString("/upgrades/"))
+                .body("classification", equalTo("MINOR"))
+                .body("reason", containsString("instanceSize"))
+                .body("plan.size()", equalTo(10))
+                .body("plan[9].pivot", equalTo(true))
+                .extract()
+                .path("id");
+        SagaEvent e = requested(id);
+        assertThat(e.phase()).isEqualTo(Phase.REQUESTED);
+        assertThat(e.deployment()).isEqualTo(name);
+        assertThat(e.spec().database().target().instanceSize()).isEqualTo("large");
+        assertThat(e.spec().database().topology().masterId()).isEqualTo("m-" + name);
+        given().get("/upgrades/" + id)
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("RUNNING"))
+                .body("steps.size()", equalTo(10))
+                .body("steps[0].owner", equalTo("cloud"));
+        given().get("/upgrades?deployment=" + name + "&state=running").then().body("size()", equalTo(1));
+    }
+
+    @Test
+    void aDryRunAnswersThePlanAndWritesNothing() {
+        String name = unique("dry");
+        post(name, "{\"templateRevision\":15}", false, "?dryRun=true")
+                .then()
+                .statusCode(200)
+                .body("dryRun", equalTo(true))
+                .body("id", equalTo(null))
+                .body("classification", equalTo("MAJOR"));
+        given().get("/upgrades?deployment=" + name).then().body("size()", equalTo(0));
+        assertThat(kafka.readAll(Owner.PLANNER.topic()).stream().map(KafkaProbe.Record::value))
+                .noneMatch(v -> v.contains(name));
+    }
+
+    @Test
+    void refusalsAreProblemDetailsThatSayWhatToDo() {
+        post(unique("unknown"), "{\"instanceSize\":\"large\"}", false, "")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://baton.dev/problems/unknown-deployment"))
+                .body("detail", containsString("POST /deployments"));
+        post(unique("same"), "{\"instanceSize\":\"medium\",\"zone\":\"b\"}", false, "")
+                .then()
+                .statusCode(422)
+                .body("type", equalTo("https://baton.dev/problems/nothing-to-do"));
+        given().contentType(ContentType.JSON)
+                .body("{\"kind\":\"database\"}")
+                .post("/upgrades")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0]", containsString("deployment"));
+        given().contentType(ContentType.JSON)
+                .body("[1, 2]")
+                .post("/upgrades")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().get("/upgrades/nope")
+                .then()
+                .statusCode(404)
+                .body("type", equalTo("https://baton.dev/problems/unknown-upgrade"));
+        given().get("/upgrades?state=dancing").then().statusCode(400);
+        String busy = unique("busy");
+        String first = post(busy, "{\"instanceSize\":\"large\"}", false, "")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        post(busy, "{\"zone\":\"c\"}", false, "")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("https://baton.dev/problems/deployment-busy"))
+                .body("detail", containsString(first));
+    }
+
+    @Test
+    void theTimelineFollowsTheEventsAndARollbackFreesTheDeployment() throws Exception {
+        String name = unique("tl");
+        String id = post(name, "{\"instanceSize\":\"large\"}", false, "")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        SagaEvent e = requested(id);
+        RoutingSlip slip = e.slip();
+        publish(
+                Owner.CLOUD,
+                e.next(Phase.STEP_STARTED, 0, null, slip.withStatus(0, StepStatus.RUNNING), Instant.now()));
+        RoutingSlip done = slip.withStatus(0, StepStatus.COMPLETED).withFacts(Map.of("candidateName", "db-3"));
+        publish(Owner.CLOUD, e.next(Phase.STEP_COMPLETED, 0, null, done, Instant.now()));
+        RoutingSlip failed = done.withStatus(1, StepStatus.FAILED);
+        publish(Owner.CLOUD, e.next(Phase.STEP_FAILED, 1, "no capacity in zone b", failed, Instant.now()));
+        JsonPath rollingBack = awaitState(id, "ROLLING_BACK");
+        assertThat(rollingBack.getString("steps[0].outcome")).isEqualTo("COMPLETED");
+        assertThat(rollingBack.getString("steps[0].details.candidateName")).isEqualTo("db-3");
+        assertThat(rollingBack.getString("steps[1].outcome")).isEqualTo("FAILED");
+        assertThat(rollingBack.getString("failure")).isEqualTo("LAUNCH_SLAVE: no capacity in zone b");
+        publish(
+                Owner.CLOUD,
+                e.next(Phase.STEP_COMPENSATED, 0, null, failed.withStatus(0, StepStatus.COMPENSATED), Instant.now()));
+        JsonPath rolledBack = awaitState(id, "ROLLED_BACK");
+        assertThat(rolledBack.getString("steps[0].outcome")).isEqualTo("COMPENSATED");
+        assertThat(rolledBack.getString("endedAt")).isNotNull();
+        kafka.await(
+                rs -> rs.stream()
+                        .anyMatch(r -> id.equals(r.key()) && r.type().equals("baton.planner.upgrade-rolled-back.v1")),
+                Duration.ofSeconds(30),
+                Owner.PLANNER.topic());
+        post(name, "{\"instanceSize\":\"large\"}", false, "").then().statusCode(201);
+    }
+
+    @Test
+    void theApprovalGateHoldsUntilAnOperatorApproves() throws Exception {
+        String name = unique("gate");
+        String id = post(name, "{\"instanceSize\":\"large\"}", true, "")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        SagaEvent e = requested(id);
+        RoutingSlip slip = e.slip();
+        for (int i = 0; i <= 8; i++) {
+            slip = slip.withStatus(i, StepStatus.COMPLETED);
+        }
+        given().post("/upgrades/" + id + "/approve").then().statusCode(409);
+        publish(Owner.DB, e.next(Phase.STEP_COMPLETED, 8, null, slip, Instant.now()));
+        awaitState(id, "AWAITING_APPROVAL");
+        given().post("/upgrades/" + id + "/approve").then().statusCode(200).body("state", equalTo("RUNNING"));
+        kafka.await(
+                rs -> rs.stream()
+                        .anyMatch(r -> id.equals(r.key()) && r.type().equals("baton.planner.upgrade-approved.v1")),
+                Duration.ofSeconds(30),
+                Owner.PLANNER.topic());
+    }
+}
