@@ -39,11 +39,20 @@ public final class EventTypes {
         List<String> all = new ArrayList<>(
                 List.of(UPGRADE_REQUESTED, ABORT_REQUESTED, UPGRADE_COMPLETED, UPGRADE_ROLLED_BACK, UPGRADE_FAILED));
         for (Owner owner : Owner.values()) {
-            for (String lifecycle : List.of(
-                    "step-started", "step-failed", "compensation-started", "step-compensated", "compensation-failed")) {
-                if (owner != Owner.PLANNER || !lifecycle.contains("compensat")) {
-                    all.add(type(owner, lifecycle));
-                }
+            boolean ownsSteps = false;
+            boolean ownsUndo = false;
+            for (StepName step : StepName.values()) {
+                ownsSteps |= step.owner() == owner;
+                ownsUndo |= step.owner() == owner && step.compensable();
+            }
+            if (ownsSteps) {
+                all.add(type(owner, "step-started"));
+                all.add(type(owner, "step-failed"));
+            }
+            if (ownsUndo) {
+                all.add(type(owner, "compensation-started"));
+                all.add(type(owner, "step-compensated"));
+                all.add(type(owner, "compensation-failed"));
             }
         }
         for (StepName step : StepName.values()) {
