@@ -37,7 +37,7 @@ final class BatonStack {
                 ports.put(s, 0);
             }
             stack = Stack.start(
-                    new Stack.Options(home, ports, 0, home.resolve("e2e-tests/target/e2e-state"), false, Map.of()));
+                    new Stack.Options(home, ports, 0, 0, home.resolve("e2e-tests/target/e2e-state"), false, Map.of()));
         }
         return stack;
     }

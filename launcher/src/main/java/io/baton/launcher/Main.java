@@ -40,14 +40,19 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String command = args.length > 0 ? args[0] : "help";
         boolean exit = List.of(args).contains("--exit");
+        if (command.equals("watch") && args.length > 1) {
+            watch(args[1]);
+            return;
+        }
         if (!command.equals("demo") && !command.equals("up")) {
             System.out.println(
                     """
                     usage: ./baton demo [--exit]   start Baton, run a sample database upgrade, print its timeline live
                            ./baton up              start Baton and stay up
+                           ./baton watch HOST:PORT print every Baton event on that broker as it arrives (CloudEvents
+                                                   headers and JSON data), from the start of the topics
                     ports: BATON_PLANNER_PORT (7070) BATON_CLOUD_PORT (7071) BATON_DB_SERVICE_PORT (7072)
-                           BATON_LB_PORT (7073) BATON_POSTGRES_PORT (0: any free port); Kafka takes a free
-                           port, printed at start""");
+                           BATON_LB_PORT (7073) BATON_KAFKA_PORT (9092) BATON_POSTGRES_PORT (0: any free port)""");
             System.exit(command.equals("help") ? 0 : 2);
         }
         Map<Service, Integer> ports = new EnumMap<>(Service.class);
@@ -61,8 +66,8 @@ public final class Main {
         say("starting Kafka (KRaft) and PostgreSQL from jars, then the four services; logs in "
                 + state.resolve("logs"));
         long started = System.currentTimeMillis();
-        Stack stack =
-                Stack.start(new Stack.Options(home, ports, env("BATON_POSTGRES_PORT", 0), state, false, Map.of()));
+        Stack stack = Stack.start(new Stack.Options(
+                home, ports, env("BATON_KAFKA_PORT", 9092), env("BATON_POSTGRES_PORT", 0), state, false, Map.of()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 stack.close();
@@ -138,6 +143,42 @@ public final class Main {
                         server.get("address").isNull()
                                 ? ""
                                 : server.get("address").asText()));
+            }
+        }
+    }
+
+    /** Prints every event of every Baton topic, oldest first, then new ones as they come, until Ctrl-C. */
+    private static void watch(String bootstrap) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrap);
+        config.put("enable.auto.commit", "false");
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (Owner owner : Owner.values()) {
+                for (String topic : List.of(owner.topic(), owner.deadLetterTopic())) {
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                            .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (true) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    StringBuilder headers = new StringBuilder();
+                    r.headers().forEach(h -> headers.append(' ')
+                            .append(h.key())
+                            .append('=')
+                            .append(h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8)));
+                    System.out.printf(
+                            "%s partition %d offset %d key %s%n %s%n %s%n%n",
+                            r.topic(),
+                            r.partition(),
+                            r.offset(),
+                            r.key(),
+                            headers.toString().trim(),
+                            r.value());
+                }
             }
         }
     }

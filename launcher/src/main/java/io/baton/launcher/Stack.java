@@ -50,6 +50,7 @@ public final class Stack implements AutoCloseable {
     public record Options(
             Path home,
             Map<Service, Integer> ports,
+            int kafkaPort,
             int postgresPort,
             Path stateDir,
             boolean keepData,
@@ -77,8 +78,8 @@ public final class Stack implements AutoCloseable {
             }
         }
         Files.createDirectories(options.stateDir().resolve("logs"));
-        EmbeddedKafka kafka =
-                EmbeddedKafka.start(options.keepData() ? options.stateDir().resolve("kafka") : null);
+        EmbeddedKafka kafka = EmbeddedKafka.start(
+                options.kafkaPort(), options.keepData() ? options.stateDir().resolve("kafka") : null);
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(
                 options.postgresPort(), options.keepData() ? options.stateDir().resolve("postgres") : null);
         Stack stack = new Stack(options, kafka, postgres);

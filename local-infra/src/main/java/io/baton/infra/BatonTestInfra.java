@@ -23,7 +23,7 @@ public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
     public synchronized Map<String, String> start() {
         try {
             if (kafka == null) {
-                kafka = EmbeddedKafka.start(null);
+                kafka = EmbeddedKafka.start();
                 postgres = EmbeddedPostgresServer.start(0, null);
                 Runtime.getRuntime().addShutdownHook(new Thread(BatonTestInfra::closeAll));
             }

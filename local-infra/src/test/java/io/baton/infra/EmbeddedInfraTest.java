@@ -20,7 +20,7 @@ class EmbeddedInfraTest {
 
     @Test
     void kafkaBrokerTakesAndServesRecords() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(null)) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Map<String, Object> common = Map.of("bootstrap.servers", kafka.bootstrapServers());
             try (var producer = new KafkaProducer<>(common, new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>("probe", "k", "hello")).get();
@@ -35,6 +35,28 @@ class EmbeddedInfraTest {
                 assertThat(records.count()).isEqualTo(1);
                 assertThat(records.iterator().next().value()).isEqualTo("hello");
             }
+        }
+    }
+
+    @Test
+    void kafkaListensOnThePortItIsGiven() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(port, null);
+                var admin = org.apache.kafka.clients.admin.Admin.create(
+                        Map.<String, Object>of("bootstrap.servers", "127.0.0.1:" + port))) {
+            assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("fixed", 3, (short) 1)))
+                    .all()
+                    .get();
+            assertThat(admin.describeTopics(List.of("fixed"))
+                            .allTopicNames()
+                            .get()
+                            .get("fixed")
+                            .partitions())
+                    .hasSize(3);
         }
     }
 

@@ -2,9 +2,12 @@ package io.baton.saga;
 
 import io.baton.contracts.Json;
 import io.baton.contracts.SagaEvent;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -21,9 +24,14 @@ public class SagaConsumer {
     private static final Logger LOG = Logger.getLogger(SagaConsumer.class);
 
     private final SagaEngine engine;
+    private volatile boolean stopping;
 
     public SagaConsumer(SagaEngine engine) {
         this.engine = engine;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
     }
 
     @Incoming(CHANNEL)
@@ -44,6 +52,10 @@ public class SagaConsumer {
         }
         long backoff = 100;
         while (true) {
+            if (stopping) {
+                // neither ack nor nack: the offset is not committed and the event comes again after restart
+                return new CompletableFuture<>();
+            }
             try {
                 engine.onEvent(eventId, type, event);
                 return message.ack();

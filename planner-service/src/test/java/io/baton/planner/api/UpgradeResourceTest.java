@@ -216,6 +216,11 @@ class UpgradeResourceTest {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("errors[0]", containsString("deployment"));
+        post(unique("typed"), "{\"instanceSize\": 7}", false, "")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("change.instanceSize"));
         given().contentType(ContentType.JSON)
                 .body("[1, 2]")
                 .post("/upgrades")
