@@ -193,6 +193,22 @@ class DatabaseUpgradeIT {
     }
 
     @Test
+    void aSecurityGroupThatShutsOutTheAppTierIsCaughtBeforePromotion() throws Exception {
+        register("c-firewall");
+        List<String> before = topology("c-firewall");
+        String id = start("c-firewall", "{\"securityGroups\": [\"db-v2\"]}", false);
+        JsonPath ended = awaitState(id, timeout(), "ROLLED_BACK", "COMPLETED", "FAILED");
+        assertThat(ended.getString("state")).isEqualTo("ROLLED_BACK");
+        assertThat(ended.getString("failure"))
+                .isEqualTo("CHECK_FIREWALL: the security groups [db-v2] of db-3 do not accept [app] on port 5432;"
+                        + " add a rule for them or choose a security group that has one");
+        assertThat(ended.getString("steps.find { it.name == 'PROMOTE' }.outcome"))
+                .isEqualTo("PENDING");
+        assertThat(topology("c-firewall")).isEqualTo(before);
+        assertNothingLeftBy(id, "c-firewall");
+    }
+
+    @Test
     void abortAtTheApprovalGateRollsBack() throws Exception {
         register("d-gate");
         List<String> before = topology("d-gate");

@@ -109,7 +109,8 @@ public class Fleet {
         return errors;
     }
 
-    private static String simAddress(String server, String deployment, ServerConfig config) {
+    /** Where a sim server "answers": a name, never an address anything could connect to. */
+    public static String simAddress(String server, String deployment, ServerConfig config) {
         int port = "mariadb".equals(config.engine()) ? 3306 : "postgresql".equals(config.engine()) ? 5432 : 80;
         return server + "." + deployment + ".sim:" + port;
     }

@@ -17,8 +17,8 @@ public interface CloudProvider {
      */
     record Launch(ServerView replicaOf, String fromSnapshot) {}
 
-    /** Starts the server's instance and returns the address it answers on. */
-    String launch(ServerView server, Launch how) throws Exception;
+    /** Starts the instance of a server of {@code deployment} and returns the address it answers on. */
+    String launch(String deployment, ServerView server, Launch how) throws Exception;
 
     /** Returns once the instance is operational; throws when it is not within {@code timeout}. */
     void awaitOperational(ServerView server, Duration timeout) throws Exception;

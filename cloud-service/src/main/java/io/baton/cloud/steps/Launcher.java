@@ -39,7 +39,7 @@ class Launcher {
         }
         if (server.address() == null) {
             fleet.update(serverId, e -> e.state = ServerState.PENDING);
-            String address = provider.launch(server, how);
+            String address = provider.launch(context.deployment(), server, how);
             server = fleet.update(serverId, e -> e.address = address);
             fleet.log(context.upgradeId(), context.deployment(), "launch", server.name());
         }

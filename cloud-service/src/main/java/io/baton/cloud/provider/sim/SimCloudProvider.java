@@ -1,5 +1,6 @@
 package io.baton.cloud.provider.sim;
 
+import io.baton.cloud.fleet.Fleet;
 import io.baton.cloud.provider.CloudProvider;
 import io.baton.contracts.fleet.ServerView;
 import io.quarkus.arc.lookup.LookupIfProperty;
@@ -33,10 +34,9 @@ public class SimCloudProvider implements CloudProvider {
     }
 
     @Override
-    public String launch(ServerView server, Launch how) throws InterruptedException {
+    public String launch(String deployment, ServerView server, Launch how) throws InterruptedException {
         Thread.sleep(actionLatency.toMillis());
-        int port = "mariadb".equals(server.config().engine()) ? 3306 : 5432;
-        return server.name() + ".sim:" + port;
+        return Fleet.simAddress(server.name(), deployment, server.config());
     }
 
     @Override
