@@ -11,6 +11,7 @@ public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             // consumers ignore fields they do not know: additive changes stay compatible
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 

@@ -16,7 +16,22 @@ public enum StepName {
     LAUNCH_NEW_SLAVE(Owner.CLOUD, true, "new-slave-launched"),
     AWAIT_NEW_SLAVE_SYNC(Owner.DB, false, "new-slave-in-sync"),
     APPROVAL(Owner.PLANNER, false, "upgrade-approved"),
-    TERMINATE_OLD_PAIR(Owner.CLOUD, false, "old-servers-terminated");
+    TERMINATE_OLD_PAIR(Owner.CLOUD, false, "old-servers-terminated"),
+
+    // application upgrade
+    BACKUP_DATABASE(Owner.CLOUD, false, "database-backed-up"),
+    RUN_MIGRATIONS(Owner.DB, true, "migrations-applied"),
+    SAVE_INPUTS(Owner.CLOUD, true, "inputs-saved"),
+    SET_INPUTS(Owner.CLOUD, true, "inputs-set"),
+    LAUNCH_APP_SERVERS(Owner.CLOUD, true, "app-servers-launched"),
+    DISABLE_ARRAY(Owner.CLOUD, true, "array-disabled"),
+    ATTACH_NEW_SERVERS(Owner.LB, true, "servers-attached"),
+    DRAIN_OLD_SERVERS(Owner.LB, true, "servers-draining"),
+    AWAIT_SESSIONS_DRAINED(Owner.LB, false, "sessions-drained"),
+    DETACH_OLD_SERVERS(Owner.LB, true, "servers-detached"),
+    UPDATE_ARRAY(Owner.CLOUD, true, "array-updated"),
+    SMOKE_TEST(Owner.LB, false, "smoke-test-passed"),
+    TERMINATE_OLD_APP_SERVERS(Owner.CLOUD, false, "old-app-servers-terminated");
 
     private final Owner owner;
     private final boolean compensable;

@@ -5,4 +5,9 @@ package io.baton.contracts;
  *
  * @param approvalRequired whether the saga waits for an operator's approval before the pivot
  */
-public record UpgradeSpec(DatabaseUpgrade database, boolean approvalRequired) {}
+public record UpgradeSpec(DatabaseUpgrade database, ApplicationUpgrade application, boolean approvalRequired) {
+
+    public UpgradeSpec(DatabaseUpgrade database, boolean approvalRequired) {
+        this(database, null, approvalRequired);
+    }
+}

@@ -1,5 +1,6 @@
 package io.baton.planner.plan;
 
+import io.baton.contracts.ApplicationUpgrade;
 import io.baton.contracts.Classification;
 import io.baton.contracts.DatabaseUpgrade;
 import io.baton.contracts.RoutingSlip;
@@ -62,6 +63,91 @@ public final class PlanBuilder {
                 StepName.TERMINATE_OLD_PAIR,
                 StepName.TERMINATE_OLD_PAIR.owner(),
                 "terminate the old master " + master + " and slave " + slave + " (the pivot: no undo after it)",
+                null,
+                true));
+        return steps;
+    }
+
+    public static List<PlannedStep> application(ApplicationUpgrade upgrade, int appServers, boolean approvalRequired) {
+        List<PlannedStep> steps = new ArrayList<>();
+        boolean migrations =
+                upgrade.migrations() != null && !upgrade.migrations().isEmpty();
+        if (migrations) {
+            add(
+                    steps,
+                    StepName.BACKUP_DATABASE,
+                    "take a primary backup of the master database and wait until 100%",
+                    null);
+            add(
+                    steps,
+                    StepName.RUN_MIGRATIONS,
+                    "run " + upgrade.migrations().size() + " additive migration(s) on the master",
+                    "run their down migrations, newest first");
+        }
+        add(
+                steps,
+                StepName.SAVE_INPUTS,
+                "save the deployment's inputs as CSV (GET /deployments/{name}/inputs.csv)",
+                "restore them from the CSV");
+        add(
+                steps,
+                StepName.SET_INPUTS,
+                "set the deployment's inputs: repository " + upgrade.repository() + " at " + upgrade.ref()
+                        + (upgrade.inputs() == null || upgrade.inputs().isEmpty()
+                                ? ""
+                                : ", and " + String.join(", ", upgrade.inputs().keySet())),
+                "restore the saved inputs");
+        add(
+                steps,
+                StepName.LAUNCH_APP_SERVERS,
+                "clone an app server, apply the system changes, launch and test it (health and database);"
+                        + " repeat until there are " + appServers + " new servers",
+                "terminate the new servers");
+        add(
+                steps,
+                StepName.DISABLE_ARRAY,
+                "disable the server array so that it launches no servers",
+                "enable it again");
+        add(
+                steps,
+                StepName.ATTACH_NEW_SERVERS,
+                "attach the new servers to the load balancers; no traffic before their health check passes",
+                "detach them");
+        add(
+                steps,
+                StepName.DRAIN_OLD_SERVERS,
+                "drain the old servers by "
+                        + (upgrade.drainBy() == ApplicationUpgrade.DrainMode.HEALTH_CHECK_FILE
+                                ? "removing their health-check file"
+                                : "setting them to drain")
+                        + ": no new sessions, existing ones kept",
+                "make them ready again");
+        add(
+                steps,
+                StepName.AWAIT_SESSIONS_DRAINED,
+                "wait until the old servers' sessions reach 0 (at most " + upgrade.sessionTtl()
+                        + "); report sessions cut",
+                null);
+        add(steps, StepName.DETACH_OLD_SERVERS, "detach the old servers from the load balancers", "attach them again");
+        add(
+                steps,
+                StepName.UPDATE_ARRAY,
+                "update the server array's template and enable it",
+                "restore its template and enabled state");
+        add(
+                steps,
+                StepName.SMOKE_TEST,
+                "GET " + upgrade.smokeTest().path() + " through the balancer answers "
+                        + upgrade.smokeTest().expectedStatus(),
+                null);
+        if (approvalRequired) {
+            add(steps, StepName.APPROVAL, "wait for an operator's approval (POST /upgrades/{id}/approve)", null);
+        }
+        steps.add(new PlannedStep(
+                steps.size(),
+                StepName.TERMINATE_OLD_APP_SERVERS,
+                StepName.TERMINATE_OLD_APP_SERVERS.owner(),
+                "terminate the old application servers (the pivot: no undo after it)",
                 null,
                 true));
         return steps;

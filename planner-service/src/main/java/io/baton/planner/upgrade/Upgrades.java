@@ -1,8 +1,13 @@
 package io.baton.planner.upgrade;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.baton.contracts.ApplicationUpgrade;
+import io.baton.contracts.ApplicationUpgrade.DrainMode;
+import io.baton.contracts.ApplicationUpgrade.SmokeTest;
+import io.baton.contracts.Classification;
 import io.baton.contracts.DatabaseUpgrade;
 import io.baton.contracts.Json;
+import io.baton.contracts.Migration;
 import io.baton.contracts.Phase;
 import io.baton.contracts.RoutingSlip;
 import io.baton.contracts.SagaEvent;
@@ -12,6 +17,7 @@ import io.baton.contracts.Topology;
 import io.baton.contracts.UpgradeKind;
 import io.baton.contracts.UpgradeSpec;
 import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.Role;
 import io.baton.contracts.fleet.ServerView;
 import io.baton.planner.api.CreateUpgrade;
 import io.baton.planner.api.PlanView;
@@ -19,6 +25,7 @@ import io.baton.planner.api.UpgradeView;
 import io.baton.planner.fleet.CloudInventory;
 import io.baton.planner.plan.Classifier;
 import io.baton.planner.plan.Decision;
+import io.baton.planner.plan.MigrationClassifier;
 import io.baton.planner.plan.PlanBuilder;
 import io.baton.planner.plan.PlannedStep;
 import io.baton.saga.Outbox;
@@ -32,6 +39,7 @@ import jakarta.ws.rs.WebApplicationException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -56,11 +64,7 @@ public class Upgrades {
 
     public PlanView start(CreateUpgrade request, boolean dryRun) {
         if (request.kind() == UpgradeKind.APPLICATION) {
-            throw new ProblemException(
-                    422,
-                    "unsupported-kind",
-                    "Not supported yet",
-                    "Application upgrades are not available in this version; only kind 'database' is.");
+            return application(request, dryRun);
         }
         if (request.change() == null) {
             throw ProblemException.badRequest(
@@ -140,6 +144,103 @@ public class Upgrades {
                 decision.reason(),
                 decision.changed(),
                 plan);
+    }
+
+    private PlanView application(CreateUpgrade request, boolean dryRun) {
+        List<String> errors = new ArrayList<>();
+        if (request.source() == null
+                || blank(request.source().repository())
+                || blank(request.source().ref())) {
+            errors.add("source: give the repository and the branch, tag or commit to deploy");
+        }
+        if (request.sessionTtl() == null
+                || request.sessionTtl().isNegative()
+                || request.sessionTtl().isZero()) {
+            errors.add("sessionTtl: a positive ISO-8601 duration that bounds the drain, such as PT10M");
+        }
+        List<Migration> migrations = request.migrations() == null ? List.of() : request.migrations();
+        for (int i = 0; i < migrations.size(); i++) {
+            Migration m = migrations.get(i);
+            if (m == null || blank(m.up()) || blank(m.down())) {
+                errors.add("migrations[" + i + "]: give both its up and its down script");
+            }
+        }
+        SmokeTest smoke = request.smokeTest() != null ? request.smokeTest() : new SmokeTest("/", 200);
+        if (blank(smoke.path())
+                || !smoke.path().startsWith("/")
+                || smoke.expectedStatus() < 100
+                || smoke.expectedStatus() > 599) {
+            errors.add("smokeTest: a path starting with / and an HTTP status from 100 to 599");
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.badRequest(
+                    "The application upgrade is incomplete; fix the fields listed in errors.", errors);
+        }
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < migrations.size(); i++) {
+            String label = "migrations[" + i + "]"
+                    + (blank(migrations.get(i).name())
+                            ? ""
+                            : " (" + migrations.get(i).name() + ")");
+            for (MigrationClassifier.Verdict v :
+                    MigrationClassifier.classify(migrations.get(i).up())) {
+                if (!v.additive()) {
+                    refused.add(label + ": " + v.statement() + " -- " + v.reason());
+                }
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new ProblemException(
+                    422,
+                    "incompatible-migration",
+                    "This change needs downtime",
+                    "The statements listed in errors are not additive: the running version would break while both versions"
+                            + " serve. Upgrade with downtime (the major upgrade scenario), or split the change into additive"
+                            + " steps now and the rest in a later upgrade.",
+                    refused);
+        }
+        DeploymentView deployment = deployment(request.deployment());
+        int appServers = deployment.running(Role.APP).size();
+        if (appServers == 0) {
+            throw new ProblemException(
+                    422,
+                    "no-app-servers",
+                    "No application servers",
+                    "Deployment '" + deployment.name() + "' has no running application server to upgrade.");
+        }
+        ApplicationUpgrade upgrade = new ApplicationUpgrade(
+                request.source().repository(),
+                request.source().ref(),
+                request.inputs() == null ? Map.of() : request.inputs(),
+                request.serverChange(),
+                migrations,
+                request.sessionTtl(),
+                request.drainBy() != null ? request.drainBy() : DrainMode.DRAIN_STATE,
+                smoke);
+        List<PlannedStep> plan = PlanBuilder.application(upgrade, appServers, request.approvalRequired());
+        if (!dryRun) {
+            throw new ProblemException(
+                    422,
+                    "not-runnable-yet",
+                    "Application upgrades are planned only",
+                    "This version plans application upgrades (add ?dryRun=true) but does not run them yet.");
+        }
+        String reason = "minor upgrade of " + appServers + " application server(s) to " + upgrade.ref()
+                + (migrations.isEmpty() ? "" : " with " + migrations.size() + " additive migration(s)");
+        return new PlanView(
+                null,
+                deployment.name(),
+                UpgradeKind.APPLICATION,
+                null,
+                true,
+                Classification.MINOR,
+                reason,
+                List.of(),
+                plan);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private Uni<Void> persist(

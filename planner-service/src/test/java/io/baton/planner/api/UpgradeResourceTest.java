@@ -74,32 +74,28 @@ class UpgradeResourceTest {
                 "postgresql");
     }
 
+    static ServerView server(String id, String name, Role role, String zone, String replicaOf) {
+        return new ServerView(
+                id,
+                name,
+                role,
+                db(zone),
+                ServerState.OPERATIONAL,
+                name + ":5432",
+                replicaOf,
+                Map.of(),
+                List.of(),
+                null);
+    }
+
     static DeploymentView deployment(String name) {
         return new DeploymentView(
                 name,
                 List.of(
-                        new ServerView(
-                                "m-" + name,
-                                "db-1",
-                                Role.MASTER,
-                                db("a"),
-                                ServerState.OPERATIONAL,
-                                "db-1:5432",
-                                null,
-                                Map.of(),
-                                List.of(),
-                                null),
-                        new ServerView(
-                                "s-" + name,
-                                "db-2",
-                                Role.SLAVE,
-                                db("b"),
-                                ServerState.OPERATIONAL,
-                                "db-2:5432",
-                                "m-" + name,
-                                Map.of(),
-                                List.of(),
-                                null)),
+                        server("m-" + name, "db-1", Role.MASTER, "a", null),
+                        server("s-" + name, "db-2", Role.SLAVE, "b", "m-" + name),
+                        server("a1-" + name, "app-1", Role.APP, "a", null),
+                        server("a2-" + name, "app-2", Role.APP, "b", null)),
                 List.of(new FirewallRule("db", 5432, "app")),
                 Map.of());
     }
@@ -303,5 +299,102 @@ class UpgradeResourceTest {
                         .anyMatch(r -> id.equals(r.key()) && r.type().equals("baton.planner.upgrade-approved.v1")),
                 Duration.ofSeconds(30),
                 Owner.PLANNER.topic());
+    }
+
+    static String application(String deployment, String migrations) {
+        return """
+                {"deployment": "%s", "kind": "application",
+                 "source": {"repository": "https://git.example.com/shop.git", "ref": "v1.5.0"},
+                 "inputs": {"FEATURE_INVOICES": "on"}, "serverChange": {"instanceSize": "large"},
+                 "migrations": %s, "sessionTtl": "PT10M", "drainBy": "health_check_file",
+                 "smokeTest": {"path": "/health", "expectedStatus": 200}}"""
+                .formatted(deployment, migrations);
+    }
+
+    @Test
+    void anApplicationUpgradeIsPlannedWithItsMigrationsFirst() {
+        String name = unique("app");
+        String body = application(
+                name,
+                """
+                [{"name": "notes", "up": "CREATE TABLE order_notes (id bigint, body text); ALTER TABLE orders ADD COLUMN note text",
+                  "down": "ALTER TABLE orders DROP COLUMN note; DROP TABLE order_notes"}]""");
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/upgrades?dryRun=true")
+                .then()
+                .statusCode(200)
+                .body("kind", equalTo("APPLICATION"))
+                .body("classification", equalTo("MINOR"))
+                .body("reason", containsString("2 application server(s) to v1.5.0"))
+                .body(
+                        "plan.name",
+                        org.hamcrest.Matchers.contains(
+                                "BACKUP_DATABASE",
+                                "RUN_MIGRATIONS",
+                                "SAVE_INPUTS",
+                                "SET_INPUTS",
+                                "LAUNCH_APP_SERVERS",
+                                "DISABLE_ARRAY",
+                                "ATTACH_NEW_SERVERS",
+                                "DRAIN_OLD_SERVERS",
+                                "AWAIT_SESSIONS_DRAINED",
+                                "DETACH_OLD_SERVERS",
+                                "UPDATE_ARRAY",
+                                "SMOKE_TEST",
+                                "TERMINATE_OLD_APP_SERVERS"))
+                .body("plan[7].action", containsString("removing their health-check file"))
+                .body("plan[12].pivot", equalTo(true));
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/upgrades")
+                .then()
+                .statusCode(422)
+                .body("type", equalTo("https://baton.dev/problems/not-runnable-yet"));
+        given().get("/upgrades?deployment=" + name).then().body("size()", equalTo(0));
+    }
+
+    @Test
+    void anIncompatibleMigrationIsRefusedStatementByStatementAndNothingHappens() {
+        String name = unique("app-bad");
+        String body = application(
+                name,
+                """
+                [{"name": "rename", "up": "ALTER TABLE orders RENAME COLUMN note TO remark; CREATE INDEX i ON orders (x)",
+                  "down": "ALTER TABLE orders RENAME COLUMN remark TO note"},
+                 {"name": "strict", "up": "ALTER TABLE orders ADD COLUMN region text NOT NULL",
+                  "down": "ALTER TABLE orders DROP COLUMN region"}]""");
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/upgrades")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://baton.dev/problems/incompatible-migration"))
+                .body("detail", containsString("downtime"))
+                .body("errors.size()", equalTo(2))
+                .body(
+                        "errors[0]",
+                        containsString("migrations[0] (rename): ALTER TABLE orders RENAME COLUMN note TO remark"))
+                .body("errors[1]", containsString("NOT NULL without a default"));
+        given().get("/upgrades?deployment=" + name).then().body("size()", equalTo(0));
+        assertThat(kafka.readAll(Owner.PLANNER.topic()).stream().map(KafkaProbe.Record::value))
+                .noneMatch(v -> v.contains(name));
+    }
+
+    @Test
+    void anIncompleteApplicationUpgradeSaysWhatIsMissing() {
+        given().contentType(ContentType.JSON)
+                .body(
+                        "{\"deployment\": \"x\", \"kind\": \"application\", \"migrations\": [{\"up\": \"CREATE TABLE t (id int)\"}]}")
+                .post("/upgrades?dryRun=true")
+                .then()
+                .statusCode(400)
+                .body(
+                        "errors",
+                        org.hamcrest.Matchers.hasItems(
+                                containsString("source"),
+                                containsString("sessionTtl"),
+                                containsString("migrations[0]")));
     }
 }

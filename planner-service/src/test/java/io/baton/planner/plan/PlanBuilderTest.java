@@ -82,4 +82,34 @@ class PlanBuilderTest {
                         .index())
                 .isEqualTo(0);
     }
+
+    @Test
+    void anApplicationUpgradeWithoutMigrationsTakesNoBackupAndEndsWithThePivot() {
+        var upgrade = new io.baton.contracts.ApplicationUpgrade(
+                "https://git/x.git",
+                "main",
+                java.util.Map.of(),
+                null,
+                List.of(),
+                java.time.Duration.ofMinutes(5),
+                io.baton.contracts.ApplicationUpgrade.DrainMode.DRAIN_STATE,
+                new io.baton.contracts.ApplicationUpgrade.SmokeTest("/", 200));
+        List<PlannedStep> plan = PlanBuilder.application(upgrade, 3, true);
+        assertThat(plan)
+                .extracting(PlannedStep::name)
+                .doesNotContain(StepName.BACKUP_DATABASE, StepName.RUN_MIGRATIONS);
+        assertThat(plan.get(0).name()).isEqualTo(StepName.SAVE_INPUTS);
+        assertThat(plan.get(2).action()).contains("until there are 3 new servers");
+        assertThat(plan.get(plan.size() - 2).name()).isEqualTo(StepName.APPROVAL);
+        assertThat(plan.get(plan.size() - 1).pivot()).isTrue();
+        assertThat(plan)
+                .filteredOn(p -> p.owner() == Owner.LB)
+                .extracting(PlannedStep::name)
+                .containsExactly(
+                        StepName.ATTACH_NEW_SERVERS,
+                        StepName.DRAIN_OLD_SERVERS,
+                        StepName.AWAIT_SESSIONS_DRAINED,
+                        StepName.DETACH_OLD_SERVERS,
+                        StepName.SMOKE_TEST);
+    }
 }
