@@ -281,4 +281,54 @@ class CloudServiceTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void anAbortThatArrivesBeforeThePivotStartsLeavesThePivotUnstartedAndRollsBack() {
+        DeploymentView d = register("pivot-" + UUID.randomUUID().toString().substring(0, 8));
+        List<StepName> steps = List.of(
+                StepName.CREATE_SLAVE,
+                StepName.LAUNCH_SLAVE,
+                StepName.AWAIT_CATCH_UP,
+                StepName.LAUNCH_NEW_SLAVE,
+                StepName.AWAIT_NEW_SLAVE_SYNC,
+                StepName.TERMINATE_OLD_PAIR);
+        SagaEvent requested = requested(d, sizeChange("large"), steps);
+        List<SlipStep> slip = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            boolean pivot = i == steps.size() - 1;
+            slip.add(SlipStep.pending(i, steps.get(i), pivot)
+                    .withStatus(pivot ? StepStatus.PENDING : StepStatus.COMPLETED));
+        }
+        RoutingSlip beforePivot = new RoutingSlip(slip, Map.of("candidateId", "none", "replacementId", "none"));
+        String id = requested.upgradeId();
+        // the abort reaches cloud-service first; db-service's "in sync" comes after it
+        publish(
+                Owner.PLANNER,
+                requested.next(Phase.ABORT_REQUESTED, -1, "aborted by the operator", beforePivot, Instant.now()));
+        sleep(500);
+        publish(Owner.DB, requested.next(Phase.STEP_COMPLETED, 4, null, beforePivot, Instant.now()));
+
+        List<KafkaProbe.Record> records = kafka.await(
+                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.type().endsWith("step-compensated.v1")),
+                Duration.ofSeconds(30),
+                CLOUD_EVENTS);
+        SagaEvent failed = records.stream()
+                .filter(r -> id.equals(r.key()) && r.type().endsWith("step-failed.v1"))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
+        assertThat(failed.step()).isEqualTo(5);
+        assertThat(failed.reason()).isEqualTo("aborted by the operator");
+        assertThat(failed.slip().step(5).status()).as("the pivot never started").isEqualTo(StepStatus.PENDING);
+        SagaEvent compensated = records.stream()
+                .filter(r -> id.equals(r.key()) && r.type().endsWith("step-compensated.v1"))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
+        assertThat(compensated.step())
+                .as("the newest completed step with an undo")
+                .isEqualTo(3);
+        assertThat(given().get("/actions/" + id).then().extract().jsonPath().getList("action"))
+                .doesNotContain("terminate");
+    }
 }

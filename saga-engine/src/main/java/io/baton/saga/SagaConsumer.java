@@ -60,6 +60,10 @@ public class SagaConsumer {
                 engine.onEvent(eventId, type, event);
                 return message.ack();
             } catch (RuntimeException e) {
+                if (isPoison(e)) {
+                    LOG.errorf(e, "event %s (%s) cannot be processed; it goes to the dead-letter topic", eventId, type);
+                    return message.nack(e);
+                }
                 LOG.warnf(
                         "event %s (%s) not processed yet, retrying in %d ms: %s",
                         eventId, type, backoff, e.getMessage());
@@ -67,11 +71,28 @@ public class SagaConsumer {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    return message.nack(e);
+                    return new CompletableFuture<>();
                 }
                 backoff = Math.min(backoff * 2, 5_000);
             }
         }
+    }
+
+    /**
+     * An error that the same event will raise again however often it is retried: a bug or an event that passed
+     * validation but is inconsistent. Anything else (the database is down, a lock timed out) is worth waiting for.
+     */
+    static boolean isPoison(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException
+                    || t instanceof IndexOutOfBoundsException
+                    || t instanceof NullPointerException
+                    || t instanceof ClassCastException
+                    || t instanceof UnsupportedOperationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static SagaEvent validate(SagaEvent event) {
@@ -89,6 +110,19 @@ public class SagaConsumer {
         }
         if (event.step() >= event.slip().steps().size() || event.step() < -1) {
             throw new IllegalArgumentException("the event's step " + event.step() + " is not in its routing slip");
+        }
+        boolean aboutAStep =
+                switch (event.phase()) {
+                    case STEP_STARTED,
+                            STEP_COMPLETED,
+                            STEP_FAILED,
+                            COMPENSATION_STARTED,
+                            STEP_COMPENSATED,
+                            COMPENSATION_FAILED -> true;
+                    default -> false;
+                };
+        if (aboutAStep && event.step() < 0) {
+            throw new IllegalArgumentException("a " + event.phase() + " event must name its step");
         }
         return event;
     }

@@ -12,9 +12,11 @@ import io.baton.saga.StepExecution.State;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
@@ -48,7 +51,11 @@ public class SagaEngine {
     private final FaultInjector faults;
     private final Map<StepName, StepHandler> handlers = new EnumMap<>(StepName.class);
     private final Set<String> aborted = ConcurrentHashMap.newKeySet();
+    /** Executions running in this process: a step is never run by two threads at once. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
     private final ExecutorService workers;
+    private volatile boolean stopping;
 
     public SagaEngine(
             SagaConfig config,
@@ -58,12 +65,12 @@ public class SagaEngine {
             Instance<StepHandler> stepHandlers,
             Instance<SagaListener> listeners,
             FaultInjector faults) {
-        this.faults = faults;
         this.config = config;
         this.tx = tx;
         this.outbox = outbox;
         this.relay = relay;
         this.listeners = listeners;
+        this.faults = faults;
         for (StepHandler handler : stepHandlers) {
             if (handler.step().owner() != config.owner()) {
                 throw new IllegalStateException(handler.step() + " is owned by "
@@ -79,8 +86,11 @@ public class SagaEngine {
         });
     }
 
-    /** Resumes what this service was doing when it stopped: steps still RUNNING are run again (idempotently). */
-    void recover(@Observes StartupEvent event) {
+    /**
+     * Resumes what this service was doing when it stopped: steps still RUNNING are run again (idempotently). Runs
+     * before the Kafka consumers start, so that a step is not submitted by both.
+     */
+    void recover(@Observes @Priority(500) StartupEvent event) {
         List<SagaRecord> abortedSagas =
                 tx.run(s -> s.createQuery("from SagaRecord where aborted = true", SagaRecord.class)
                         .getResultList());
@@ -98,6 +108,7 @@ public class SagaEngine {
     }
 
     void shutdown(@Observes ShutdownEvent event) {
+        stopping = true;
         workers.shutdownNow();
     }
 
@@ -136,23 +147,46 @@ public class SagaEngine {
     }
 
     private Uni<SagaRecord> saga(Mutiny.Session s, SagaEvent event) {
-        return s.find(SagaRecord.class, event.upgradeId()).chain(found -> {
-            SagaRecord saga = found;
-            Uni<Void> persist = Uni.createFrom().voidItem();
-            if (saga == null) {
-                saga = new SagaRecord();
-                saga.upgradeId = event.upgradeId();
-                saga.deployment = event.deployment();
-                persist = s.persist(saga);
-            }
-            saga.lastEvent = Json.write(event);
-            saga.updatedAt = Instant.now();
-            if (event.phase() == Phase.ABORT_REQUESTED) {
-                saga.aborted = true;
-            }
-            SagaRecord result = saga;
-            return persist.replaceWith(result);
-        });
+        return s.find(SagaRecord.class, event.upgradeId(), LockModeType.PESSIMISTIC_WRITE)
+                .chain(found -> {
+                    SagaRecord saga = found;
+                    Uni<Void> persist = Uni.createFrom().voidItem();
+                    if (saga == null) {
+                        saga = new SagaRecord();
+                        saga.upgradeId = event.upgradeId();
+                        saga.deployment = event.deployment();
+                        persist = s.persist(saga);
+                    }
+                    saga.lastEvent = Json.write(event);
+                    saga.updatedAt = Instant.now();
+                    if (event.phase() == Phase.ABORT_REQUESTED) {
+                        saga.aborted = true;
+                    }
+                    SagaRecord result = saga;
+                    return persist.replaceWith(result);
+                });
+    }
+
+    /**
+     * Records, in the caller's transaction, that the operator aborted an upgrade: from then on this service starts no
+     * step of it and turns around after the one it runs. The planner calls it when it accepts an abort, so that its
+     * own gate cannot start after the abort was accepted.
+     */
+    public Uni<Void> markAborted(Mutiny.Session s, String upgradeId, String deployment) {
+        return s.find(SagaRecord.class, upgradeId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(found -> {
+                    if (found != null) {
+                        found.aborted = true;
+                        return Uni.createFrom().voidItem();
+                    }
+                    SagaRecord saga = new SagaRecord();
+                    saga.upgradeId = upgradeId;
+                    saga.deployment = deployment;
+                    saga.aborted = true;
+                    saga.updatedAt = Instant.now();
+                    return s.persist(saga);
+                })
+                .invoke(() -> aborted.add(upgradeId));
     }
 
     /** The decision: which of this service's steps, if any, the event asks it to run or undo. */
@@ -166,6 +200,8 @@ public class SagaEngine {
             case STEP_FAILED, STEP_COMPENSATED -> rollbackTarget(slip)
                     .map(target -> startCompensation(s, event, target))
                     .orElse(nothing());
+                // a step of this service waiting on an operator turns around at once
+            case ABORT_REQUESTED -> failWaiting(s, event.upgradeId(), ABORTED).replaceWith(List.<String>of());
             default -> nothing();
         };
     }
@@ -188,8 +224,9 @@ public class SagaEngine {
             }
             Instant now = Instant.now();
             if (saga.aborted) {
-                RoutingSlip slip = trigger.slip().withStatus(step.index(), StepStatus.FAILED);
-                return outbox.add(s, trigger.next(Phase.STEP_FAILED, step.index(), ABORTED, slip, now))
+                // the step never ran: it stays PENDING in the slip, which is what lets a pivot that never started
+                // leave the rollback open
+                return outbox.add(s, trigger.next(Phase.STEP_FAILED, step.index(), ABORTED, trigger.slip(), now))
                         .replaceWith(List.<String>of());
             }
             StepExecution execution = newExecution(id, trigger, step, Mode.ACTION, now);
@@ -236,18 +273,28 @@ public class SagaEngine {
     }
 
     private void submit(String executionId) {
-        workers.submit(() -> {
-            try {
-                run(executionId);
-            } catch (RuntimeException e) {
-                // the database or the relay is down: the execution stays RUNNING and is resumed at next start
-                LOG.errorf(e, "execution %s stopped and will resume when the service restarts", executionId);
-            }
-        });
+        if (!inFlight.add(executionId)) {
+            return;
+        }
+        try {
+            workers.submit(() -> {
+                try {
+                    run(executionId);
+                } catch (Stopping e) {
+                    LOG.infof("execution %s stopped with the service; it resumes at the next start", executionId);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "execution %s stopped and resumes when the service restarts", executionId);
+                } finally {
+                    inFlight.remove(executionId);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.remove(executionId);
+        }
     }
 
     private void run(String executionId) {
-        StepExecution execution = tx.run(s -> s.find(StepExecution.class, executionId)
+        StepExecution execution = persistently(s -> s.find(StepExecution.class, executionId)
                 .invoke(x -> x.attempts++)
                 .call(s::flush));
         SagaEvent trigger = Json.read(execution.trigger, SagaEvent.class);
@@ -271,7 +318,13 @@ public class SagaEngine {
             faults.delay(step.name(), context.deployment(), context.abortRequested());
             result = handler.execute(context);
             faults.check(step.name(), context.deployment(), FaultInjector.Target.ACTION);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopping();
         } catch (Exception e) {
+            if (stopping) {
+                throw new Stopping();
+            }
             String reason = reason(e);
             LOG.warnf("step %d (%s) of upgrade %s failed: %s", step.index(), step.name(), context.upgradeId(), reason);
             undoPartialStep(handler, context);
@@ -284,12 +337,37 @@ public class SagaEngine {
             return;
         }
         if (result.waiting()) {
-            tx.run(s -> s.find(StepExecution.class, executionId)
-                    .invoke(x -> x.state = State.WAITING)
-                    .replaceWithVoid());
+            persistently(s -> waitOrTurnAround(s, executionId, context));
+            relay.wake();
             return;
         }
         complete(executionId, context.trigger(), step, result.facts());
+    }
+
+    /** A step now waits for an operator, unless the operator aborted meanwhile: then it fails at once. */
+    private Uni<Void> waitOrTurnAround(Mutiny.Session s, String executionId, StepContext context) {
+        return s.find(SagaRecord.class, context.upgradeId(), LockModeType.PESSIMISTIC_WRITE)
+                .chain(saga -> {
+                    if (saga != null && saga.aborted) {
+                        SlipStep step = context.step();
+                        RoutingSlip slip = context.trigger().slip().withStatus(step.index(), StepStatus.FAILED);
+                        return finishIn(
+                                        s,
+                                        executionId,
+                                        State.FAILED,
+                                        ABORTED,
+                                        context.trigger()
+                                                .next(Phase.STEP_FAILED, step.index(), ABORTED, slip, Instant.now()))
+                                .replaceWithVoid();
+                    }
+                    return s.find(StepExecution.class, executionId)
+                            .invoke(x -> {
+                                if (x.state == State.RUNNING) {
+                                    x.state = State.WAITING;
+                                }
+                            })
+                            .replaceWithVoid();
+                });
     }
 
     private void undoPartialStep(StepHandler handler, StepContext context) {
@@ -308,22 +386,23 @@ public class SagaEngine {
     }
 
     private void complete(String executionId, SagaEvent trigger, SlipStep step, Map<String, String> facts) {
-        tx.run(s -> completeIn(s, executionId, trigger, step, facts));
+        persistently(s -> completeIn(s, executionId, trigger, step, facts));
         relay.wake();
     }
 
-    private Uni<Void> completeIn(
+    private Uni<Boolean> completeIn(
             Mutiny.Session s, String executionId, SagaEvent trigger, SlipStep step, Map<String, String> facts) {
         RoutingSlip slip =
                 trigger.slip().withStatus(step.index(), StepStatus.COMPLETED).withFacts(facts);
-        return s.find(SagaRecord.class, trigger.upgradeId()).chain(saga -> {
-            // the operator aborted while the step ran: report it done but turn around, so that it gets undone too
-            boolean turnAround = saga != null && saga.aborted && !step.pivot();
-            SagaEvent outcome = turnAround
-                    ? trigger.next(Phase.STEP_FAILED, step.index(), ABORTED, slip, Instant.now())
-                    : trigger.next(Phase.STEP_COMPLETED, step.index(), null, slip, Instant.now());
-            return finishIn(s, executionId, State.DONE, Json.write(facts), outcome);
-        });
+        return s.find(SagaRecord.class, trigger.upgradeId(), LockModeType.PESSIMISTIC_WRITE)
+                .chain(saga -> {
+                    // the operator aborted while the step ran: report it done but turn around, so it is undone too
+                    boolean turnAround = saga != null && saga.aborted && !step.pivot();
+                    SagaEvent outcome = turnAround
+                            ? trigger.next(Phase.STEP_FAILED, step.index(), ABORTED, slip, Instant.now())
+                            : trigger.next(Phase.STEP_COMPLETED, step.index(), null, slip, Instant.now());
+                    return finishIn(s, executionId, State.DONE, Json.write(facts), outcome);
+                });
     }
 
     private void runCompensation(String executionId, StepHandler handler, StepContext context) {
@@ -343,12 +422,18 @@ public class SagaEngine {
                         null,
                         context.trigger().next(Phase.STEP_COMPENSATED, step.index(), null, slip, Instant.now()));
                 return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopping();
             } catch (Exception e) {
+                if (stopping) {
+                    throw new Stopping();
+                }
                 last = e;
                 LOG.warnf(
                         "compensation of step %s of upgrade %s failed (attempt %d): %s",
                         step.name(), context.upgradeId(), attempt, reason(e));
-                sleep(config.compensationBackoff().toMillis() * attempt);
+                pause(config.compensationBackoff().toMillis() * attempt);
             }
         }
         String reason = "could not undo " + step.name() + ": " + reason(last) + "; the upgrade needs an operator";
@@ -361,18 +446,45 @@ public class SagaEngine {
     }
 
     private void finish(String executionId, State state, String outcome, SagaEvent event) {
-        tx.run(s -> finishIn(s, executionId, state, outcome, event));
+        persistently(s -> finishIn(s, executionId, state, outcome, event));
         relay.wake();
     }
 
-    private Uni<Void> finishIn(Mutiny.Session s, String executionId, State state, String outcome, SagaEvent event) {
-        return s.find(StepExecution.class, executionId)
-                .invoke(x -> {
+    /**
+     * Ends an execution and writes its outcome event, once: an execution that already ended (approved and aborted at
+     * the same moment, say) is left as it is and nothing is published. Returns whether it ended it.
+     */
+    private Uni<Boolean> finishIn(Mutiny.Session s, String executionId, State state, String outcome, SagaEvent event) {
+        return s.find(StepExecution.class, executionId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(x -> {
+                    if (x == null || (x.state != State.RUNNING && x.state != State.WAITING)) {
+                        return Uni.createFrom().item(false);
+                    }
                     x.state = state;
                     x.outcome = outcome;
                     x.finishedAt = Instant.now();
-                })
-                .chain(() -> outbox.add(s, event));
+                    return outbox.add(s, event).replaceWith(true);
+                });
+    }
+
+    /**
+     * Runs a bookkeeping transaction until the database takes it: a brief outage must not leave a step that ran with
+     * no recorded outcome until the next restart.
+     */
+    private <T> T persistently(Function<Mutiny.Session, Uni<T>> work) {
+        long backoff = 100;
+        while (true) {
+            try {
+                return tx.run(work);
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    throw new Stopping();
+                }
+                LOG.warnf("could not record a step outcome, retrying in %d ms: %s", backoff, e.getMessage());
+                pause(backoff);
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
     }
 
     /**
@@ -381,15 +493,14 @@ public class SagaEngine {
      */
     public Uni<Boolean> completeWaiting(Mutiny.Session s, String upgradeId, int index) {
         String id = StepExecution.key(upgradeId, index, Mode.ACTION);
-        return s.find(StepExecution.class, id).chain(execution -> {
+        return s.find(StepExecution.class, id, LockModeType.PESSIMISTIC_WRITE).chain(execution -> {
             if (execution == null || execution.state != State.WAITING) {
                 return Uni.createFrom().item(false);
             }
             SagaEvent trigger = Json.read(execution.trigger, SagaEvent.class);
-            SlipStep step = trigger.slip().step(index);
             RoutingSlip slip = trigger.slip().withStatus(index, StepStatus.COMPLETED);
-            SagaEvent outcome = trigger.next(Phase.STEP_COMPLETED, step.index(), null, slip, Instant.now());
-            return finishIn(s, id, State.DONE, "{}", outcome).replaceWith(true);
+            SagaEvent outcome = trigger.next(Phase.STEP_COMPLETED, index, null, slip, Instant.now());
+            return finishIn(s, id, State.DONE, "{}", outcome);
         });
     }
 
@@ -408,8 +519,7 @@ public class SagaEngine {
                     RoutingSlip slip = trigger.slip().withStatus(execution.stepIndex, StepStatus.FAILED);
                     SagaEvent outcome =
                             trigger.next(Phase.STEP_FAILED, execution.stepIndex, reason, slip, Instant.now());
-                    return finishIn(s, execution.id, State.FAILED, reason, outcome)
-                            .replaceWith(true);
+                    return finishIn(s, execution.id, State.FAILED, reason, outcome);
                 });
     }
 
@@ -428,11 +538,19 @@ public class SagaEngine {
         return e.getMessage() != null ? e.getMessage() : "unexpected error (see the service log)";
     }
 
-    private static void sleep(long millis) {
+    private void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new Stopping();
+        }
+    }
+
+    /** The service is stopping: the execution stays RUNNING and resumes at the next start. */
+    private static final class Stopping extends RuntimeException {
+        Stopping() {
+            super("the service is stopping", null, false, false);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.baton.saga.SagaEngine;
 import io.baton.saga.SagaListener;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,31 +35,32 @@ public class PlannerListener implements SagaListener {
 
     @Override
     public Uni<Void> onEvent(Mutiny.Session s, String eventId, String type, SagaEvent e) {
-        return s.find(UpgradeEntity.class, e.upgradeId()).chain(upgrade -> {
-            if (upgrade == null) {
-                return Uni.createFrom().voidItem();
-            }
-            Instant at = e.occurredAt() != null ? e.occurredAt() : Instant.now();
-            EventEntry entry = new EventEntry();
-            entry.upgradeId = e.upgradeId();
-            entry.eventId = eventId;
-            entry.type = type;
-            entry.step = e.step();
-            entry.at = at;
-            entry.reason = e.reason();
-            upgrade.lastEvent = Json.write(e);
-            upgrade.updatedAt = at;
-            Uni<Void> timeline = e.step() < 0
-                    ? Uni.createFrom().voidItem()
-                    : s.find(TimelineEntry.class, e.upgradeId() + "/" + e.step())
-                            .invoke(t -> {
-                                if (t != null) {
-                                    record(t, e, at);
-                                }
-                            })
-                            .replaceWithVoid();
-            return s.persist(entry).chain(() -> timeline).chain(() -> decide(s, upgrade, e, at));
-        });
+        return s.find(UpgradeEntity.class, e.upgradeId(), LockModeType.PESSIMISTIC_WRITE)
+                .chain(upgrade -> {
+                    if (upgrade == null) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Instant at = e.occurredAt() != null ? e.occurredAt() : Instant.now();
+                    EventEntry entry = new EventEntry();
+                    entry.upgradeId = e.upgradeId();
+                    entry.eventId = eventId;
+                    entry.type = type;
+                    entry.step = e.step();
+                    entry.at = at;
+                    entry.reason = e.reason();
+                    upgrade.lastEvent = Json.write(e);
+                    upgrade.updatedAt = at;
+                    Uni<Void> timeline = e.step() < 0
+                            ? Uni.createFrom().voidItem()
+                            : s.find(TimelineEntry.class, e.upgradeId() + "/" + e.step())
+                                    .invoke(t -> {
+                                        if (t != null) {
+                                            record(t, e, at);
+                                        }
+                                    })
+                                    .replaceWithVoid();
+                    return s.persist(entry).chain(() -> timeline).chain(() -> decide(s, upgrade, e, at));
+                });
     }
 
     private static void record(TimelineEntry t, SagaEvent e, Instant at) {
@@ -73,10 +75,17 @@ public class PlannerListener implements SagaListener {
                 t.details = Json.write(e.slip().facts());
             }
             case STEP_FAILED -> {
-                // aborted after the step had completed: it stays completed and is undone next
-                boolean completed = e.slip().step(e.step()).status() == StepStatus.COMPLETED;
-                t.outcome = completed ? "COMPLETED" : "FAILED";
-                t.endedAt = at;
+                // aborted after the step completed: it stays completed and is undone next;
+                // aborted before it started: it never ran
+                StepStatus status = e.slip().step(e.step()).status();
+                t.outcome = switch (status) {
+                    case COMPLETED -> "COMPLETED";
+                    case PENDING -> "NOT_RUN";
+                    default -> "FAILED";
+                };
+                if (status != StepStatus.PENDING) {
+                    t.endedAt = at;
+                }
                 Map<String, String> details = new LinkedHashMap<>(read(t.details));
                 details.put("reason", e.reason());
                 t.details = Json.write(details);
@@ -159,7 +168,11 @@ public class PlannerListener implements SagaListener {
             Phase phase,
             String failure,
             Instant at) {
-        move(upgrade, state, at);
+        if (!upgrade.state.canMoveTo(state)) {
+            LOG.warnf("upgrade %s stays %s: an event asked for %s", upgrade.id, upgrade.state, state);
+            return Uni.createFrom().voidItem();
+        }
+        upgrade.moveTo(state, at);
         if (failure != null) {
             upgrade.failure = failure;
         }

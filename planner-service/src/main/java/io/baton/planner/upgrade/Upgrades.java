@@ -35,6 +35,7 @@ import io.baton.saga.Tx;
 import io.baton.saga.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.ws.rs.WebApplicationException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -312,62 +313,73 @@ public class Upgrades {
     }
 
     public UpgradeView approve(String id) {
-        tx.run(s -> s.find(UpgradeEntity.class, id).chain(u -> {
-            if (u == null) {
-                return Uni.createFrom().failure(unknown(id));
-            }
-            if (u.state != UpgradeState.AWAITING_APPROVAL) {
-                return Uni.createFrom()
-                        .failure(ProblemException.conflict(
-                                "not-awaiting-approval",
-                                "Not waiting for approval",
-                                "Upgrade " + id + " is " + u.state
-                                        + "; only an upgrade in AWAITING_APPROVAL can be approved."));
-            }
-            int gate = gateIndex(u);
-            return engine.completeWaiting(s, id, gate).invoke(done -> {
-                if (done) {
-                    u.moveTo(UpgradeState.RUNNING, Instant.now());
-                }
-            });
-        }));
+        tx.run(s -> s.find(UpgradeEntity.class, id, LockModeType.PESSIMISTIC_WRITE)
+                .chain(u -> {
+                    if (u == null) {
+                        return Uni.createFrom().failure(unknown(id));
+                    }
+                    if (u.state != UpgradeState.AWAITING_APPROVAL) {
+                        return Uni.createFrom()
+                                .failure(ProblemException.conflict(
+                                        "not-awaiting-approval",
+                                        "Not waiting for approval",
+                                        "Upgrade " + id + " is " + u.state
+                                                + "; only an upgrade in AWAITING_APPROVAL can be approved."));
+                    }
+                    int gate = gateIndex(u);
+                    return engine.completeWaiting(s, id, gate).invoke(done -> {
+                        if (done) {
+                            u.moveTo(UpgradeState.RUNNING, Instant.now());
+                        }
+                    });
+                }));
         relay.wake();
         return view(id);
     }
 
     public UpgradeView abort(String id) {
-        tx.run(s -> s.find(UpgradeEntity.class, id).chain(u -> {
-            if (u == null) {
-                return Uni.createFrom().failure(unknown(id));
-            }
-            if (u.state.terminal()) {
-                return Uni.createFrom()
-                        .failure(ProblemException.conflict(
-                                "upgrade-ended",
-                                "The upgrade has ended",
-                                "Upgrade " + id + " is " + u.state + "; there is nothing left to abort."));
-            }
-            if (u.state == UpgradeState.ABORTING || u.state == UpgradeState.ROLLING_BACK) {
-                return Uni.createFrom().voidItem();
-            }
-            return s.find(TimelineEntry.class, id + "/" + (steps(u).size() - 1)).chain(pivot -> {
-                if (pivot != null && pivot.startedAt != null) {
-                    return Uni.createFrom()
-                            .failure(ProblemException.conflict(
-                                    "past-the-pivot",
-                                    "Past the pivot",
-                                    "Upgrade " + id
-                                            + " is terminating the old servers; it can no longer be rolled back."));
-                }
-                SagaEvent last = Json.read(u.lastEvent, SagaEvent.class);
-                RoutingSlip slip = last.slip();
-                u.moveTo(UpgradeState.ABORTING, Instant.now());
-                return outbox.add(
-                                s, last.next(Phase.ABORT_REQUESTED, -1, "aborted by the operator", slip, Instant.now()))
-                        .chain(() -> engine.failWaiting(s, id, "aborted by the operator"))
-                        .replaceWithVoid();
-            });
-        }));
+        tx.run(s -> s.find(UpgradeEntity.class, id, LockModeType.PESSIMISTIC_WRITE)
+                .chain(u -> {
+                    if (u == null) {
+                        return Uni.createFrom().failure(unknown(id));
+                    }
+                    if (u.state.terminal()) {
+                        return Uni.createFrom()
+                                .failure(ProblemException.conflict(
+                                        "upgrade-ended",
+                                        "The upgrade has ended",
+                                        "Upgrade " + id + " is " + u.state + "; there is nothing left to abort."));
+                    }
+                    if (u.state == UpgradeState.ABORTING || u.state == UpgradeState.ROLLING_BACK) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return s.find(TimelineEntry.class, id + "/" + (steps(u).size() - 1))
+                            .chain(pivot -> {
+                                if (pivot != null && pivot.startedAt != null) {
+                                    return Uni.createFrom()
+                                            .failure(
+                                                    ProblemException.conflict(
+                                                            "past-the-pivot",
+                                                            "Past the pivot",
+                                                            "Upgrade " + id
+                                                                    + " is terminating the old servers; it can no longer be rolled back."));
+                                }
+                                SagaEvent last = Json.read(u.lastEvent, SagaEvent.class);
+                                RoutingSlip slip = last.slip();
+                                u.moveTo(UpgradeState.ABORTING, Instant.now());
+                                return engine.markAborted(s, id, u.deployment)
+                                        .chain(() -> outbox.add(
+                                                s,
+                                                last.next(
+                                                        Phase.ABORT_REQUESTED,
+                                                        -1,
+                                                        "aborted by the operator",
+                                                        slip,
+                                                        Instant.now())))
+                                        .chain(() -> engine.failWaiting(s, id, "aborted by the operator"))
+                                        .replaceWithVoid();
+                            });
+                }));
         relay.wake();
         return view(id);
     }

@@ -397,4 +397,31 @@ class UpgradeResourceTest {
                                 containsString("sessionTtl"),
                                 containsString("migrations[0]")));
     }
+
+    @Test
+    void anAbortAcceptedBeforeTheGateIsReachedKeepsTheGateFromStarting() throws Exception {
+        String name = unique("gate-abort");
+        String id = post(name, "{\"instanceSize\":\"large\"}", true, "")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        SagaEvent e = requested(id);
+        given().post("/upgrades/" + id + "/abort").then().statusCode(202).body("state", equalTo("ABORTING"));
+        RoutingSlip slip = e.slip();
+        for (int i = 0; i <= 8; i++) {
+            slip = slip.withStatus(i, StepStatus.COMPLETED);
+        }
+        publish(Owner.DB, e.next(Phase.STEP_COMPLETED, 8, null, slip, Instant.now()));
+        JsonPath rollingBack = awaitState(id, "ROLLING_BACK");
+        assertThat(rollingBack.getString("steps[9].name")).isEqualTo("APPROVAL");
+        assertThat(rollingBack.getString("steps[9].outcome")).isEqualTo("NOT_RUN");
+        assertThat(rollingBack.getString("steps[9].details.reason")).isEqualTo("aborted by the operator");
+        given().post("/upgrades/" + id + "/approve").then().statusCode(409);
+        assertThat(kafka.readAll(Owner.PLANNER.topic()).stream()
+                        .filter(r -> id.equals(r.key()))
+                        .map(KafkaProbe.Record::type))
+                .contains("baton.planner.step-failed.v1")
+                .doesNotContain("baton.planner.step-started.v1", "baton.planner.upgrade-approved.v1");
+    }
 }
