@@ -292,6 +292,23 @@ class DatabaseUpgradeIT {
     }
 
     @Test
+    void stoppingDbUpgradeServiceGracefullyMidStepResumesTheStepInsteadOfRollingBack() throws Exception {
+        register("e-sigterm");
+        fault(Service.DB, "{\"step\":\"AWAIT_CATCH_UP\",\"deployment\":\"e-sigterm\",\"delayMillis\":60000}");
+        String id = start("e-sigterm", "{\"instanceSize\": \"large\"}", false);
+        awaitStepOutcome(id, 2, "RUNNING", timeout());
+        stack.stop(Service.DB);
+        stack.startService(Service.DB);
+        stack.awaitReady(Service.DB, Duration.ofSeconds(60));
+        JsonPath done = awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED");
+        assertThat(done.getString("state")).isEqualTo("COMPLETED");
+        assertThat(executions(Service.DB, id).stream()
+                        .filter(x -> "AWAIT_CATCH_UP".equals(x.get("name")))
+                        .map(x -> x.get("attempts")))
+                .containsExactly(2);
+    }
+
+    @Test
     void badRequestsGetProblemDetailsAndChangeNothing() throws Exception {
         register("f-refusals");
         startUpgrade("nowhere", "{\"instanceSize\": \"large\"}", false)

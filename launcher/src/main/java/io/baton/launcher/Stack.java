@@ -157,6 +157,13 @@ public final class Stack implements AutoCloseable {
         throw new IllegalStateException(s.module + " was not ready within " + timeout);
     }
 
+    /** Stops a service the polite way (SIGTERM), as a rolling deploy would, and waits until it has exited. */
+    public void stop(Service s) throws InterruptedException {
+        Process p = processes.get(s);
+        p.destroy();
+        p.waitFor();
+    }
+
     /** Kills a service the hard way (SIGKILL): no shutdown hook, no flush, as a crash would. */
     public void kill(Service s) throws InterruptedException {
         Process p = processes.get(s);
