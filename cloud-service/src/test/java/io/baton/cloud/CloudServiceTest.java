@@ -266,6 +266,13 @@ class CloudServiceTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json");
+        given().get("/deployments/" + name + "/inputs.csv")
+                .then()
+                .statusCode(200)
+                .contentType("text/csv")
+                .header("Content-Disposition", containsString(name + "-inputs.csv"))
+                .body(equalTo("name,value\r\nREPO_URL,https://git.example/shop.git\r\n"));
+        given().get("/deployments/nope/inputs.csv").then().statusCode(404).contentType("application/problem+json");
         given().get("/deployments/nope")
                 .then()
                 .statusCode(404)

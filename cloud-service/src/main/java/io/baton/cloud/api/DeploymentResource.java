@@ -1,6 +1,7 @@
 package io.baton.cloud.api;
 
 import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.InputsCsv;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.saga.problem.ProblemException;
 import jakarta.validation.Valid;
@@ -57,6 +58,17 @@ public class DeploymentResource {
         return fleet.snapshots(name).stream()
                 .map(s -> new SnapshotView(s.id, s.serverId, s.createdBy, s.progress, s.createdAt))
                 .toList();
+    }
+
+    /** The deployment's inputs as CSV, for the operator's own copy before an upgrade changes them. */
+    @GET
+    @Path("/{name}/inputs.csv")
+    @Produces("text/csv")
+    public Response inputs(@PathParam("name") String name) {
+        DeploymentView deployment = deployment(name);
+        return Response.ok(InputsCsv.write(deployment.inputs()))
+                .header("Content-Disposition", "attachment; filename=\"" + name + "-inputs.csv\"")
+                .build();
     }
 
     static ProblemException unknown(String name) {
