@@ -263,15 +263,7 @@ class DatabaseUpgradeIT {
 
     @Test
     void killingDbUpgradeServiceWhileItWaitsForCatchUpLosesAndRepeatsNothing() throws Exception {
-        register("e-crash");
-        fault(Service.DB, "{\"step\":\"AWAIT_CATCH_UP\",\"deployment\":\"e-crash\",\"delayMillis\":60000}");
-        String id = start("e-crash", "{\"instanceSize\": \"large\"}", false);
-        awaitStepOutcome(id, 2, "RUNNING", timeout());
-        stack.kill(Service.DB);
-        stack.startService(Service.DB);
-        stack.awaitReady(Service.DB, Duration.ofSeconds(60));
-        JsonPath done = awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED");
-        assertThat(done.getString("state")).isEqualTo("COMPLETED");
+        String id = upgradeThroughARestartDuringCatchUp("e-crash", () -> stack.kill(Service.DB));
 
         List<String> cloudActions = actions(id).stream()
                 .map(a -> a.get("action") + " " + a.get("target"))
@@ -293,15 +285,7 @@ class DatabaseUpgradeIT {
 
     @Test
     void stoppingDbUpgradeServiceGracefullyMidStepResumesTheStepInsteadOfRollingBack() throws Exception {
-        register("e-sigterm");
-        fault(Service.DB, "{\"step\":\"AWAIT_CATCH_UP\",\"deployment\":\"e-sigterm\",\"delayMillis\":60000}");
-        String id = start("e-sigterm", "{\"instanceSize\": \"large\"}", false);
-        awaitStepOutcome(id, 2, "RUNNING", timeout());
-        stack.stop(Service.DB);
-        stack.startService(Service.DB);
-        stack.awaitReady(Service.DB, Duration.ofSeconds(60));
-        JsonPath done = awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED");
-        assertThat(done.getString("state")).isEqualTo("COMPLETED");
+        String id = upgradeThroughARestartDuringCatchUp("e-sigterm", () -> stack.stop(Service.DB));
         assertThat(executions(Service.DB, id).stream()
                         .filter(x -> "AWAIT_CATCH_UP".equals(x.get("name")))
                         .map(x -> x.get("attempts")))
@@ -359,6 +343,25 @@ class DatabaseUpgradeIT {
                 .statusCode(409)
                 .body("type", equalTo("https://baton.dev/problems/not-awaiting-approval"));
         assertThat(upgrade(id).getList("events.type")).contains("baton.planner.upgrade-approved.v1");
+    }
+
+    interface Interruption {
+        void apply() throws Exception;
+    }
+
+    /** Starts an upgrade, interrupts db-upgrade-service while it waits for catch-up, restarts it, and waits. */
+    static String upgradeThroughARestartDuringCatchUp(String deployment, Interruption interruption) throws Exception {
+        register(deployment);
+        fault(Service.DB, "{\"step\":\"AWAIT_CATCH_UP\",\"deployment\":\"" + deployment + "\",\"delayMillis\":60000}");
+        String id = start(deployment, "{\"instanceSize\": \"large\"}", false);
+        awaitStepOutcome(id, 2, "RUNNING", timeout());
+        interruption.apply();
+        stack.startService(Service.DB);
+        stack.awaitReady(Service.DB, Duration.ofSeconds(60));
+        assertThat(awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED")
+                        .getString("state"))
+                .isEqualTo("COMPLETED");
+        return id;
     }
 
     static Service service(Owner owner) {

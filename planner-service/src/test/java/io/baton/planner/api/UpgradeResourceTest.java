@@ -122,6 +122,22 @@ class UpgradeResourceTest {
                 .post("/upgrades" + query);
     }
 
+    /** Starts a minor upgrade of the deployment and returns its id. */
+    static String started(String deployment, boolean approval) {
+        return post(deployment, "{\"instanceSize\":\"large\"}", approval, "")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    static void awaitPlannerEvent(String id, String type) {
+        kafka.await(
+                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.type().equals(type)),
+                Duration.ofSeconds(30),
+                Owner.PLANNER.topic());
+    }
+
     static JsonPath awaitState(String id, String state) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         JsonPath u;
@@ -229,11 +245,7 @@ class UpgradeResourceTest {
                 .body("type", equalTo("https://baton.dev/problems/unknown-upgrade"));
         given().get("/upgrades?state=dancing").then().statusCode(400);
         String busy = unique("busy");
-        String first = post(busy, "{\"instanceSize\":\"large\"}", false, "")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String first = started(busy, false);
         post(busy, "{\"zone\":\"c\"}", false, "")
                 .then()
                 .statusCode(409)
@@ -244,11 +256,7 @@ class UpgradeResourceTest {
     @Test
     void theTimelineFollowsTheEventsAndARollbackFreesTheDeployment() throws Exception {
         String name = unique("tl");
-        String id = post(name, "{\"instanceSize\":\"large\"}", false, "")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String id = started(name, false);
         SagaEvent e = requested(id);
         RoutingSlip slip = e.slip();
         publish(
@@ -269,22 +277,14 @@ class UpgradeResourceTest {
         JsonPath rolledBack = awaitState(id, "ROLLED_BACK");
         assertThat(rolledBack.getString("steps[0].outcome")).isEqualTo("COMPENSATED");
         assertThat(rolledBack.getString("endedAt")).isNotNull();
-        kafka.await(
-                rs -> rs.stream()
-                        .anyMatch(r -> id.equals(r.key()) && r.type().equals("baton.planner.upgrade-rolled-back.v1")),
-                Duration.ofSeconds(30),
-                Owner.PLANNER.topic());
+        awaitPlannerEvent(id, "baton.planner.upgrade-rolled-back.v1");
         post(name, "{\"instanceSize\":\"large\"}", false, "").then().statusCode(201);
     }
 
     @Test
     void theApprovalGateHoldsUntilAnOperatorApproves() throws Exception {
         String name = unique("gate");
-        String id = post(name, "{\"instanceSize\":\"large\"}", true, "")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String id = started(name, true);
         SagaEvent e = requested(id);
         RoutingSlip slip = e.slip();
         for (int i = 0; i <= 8; i++) {
@@ -294,11 +294,7 @@ class UpgradeResourceTest {
         publish(Owner.DB, e.next(Phase.STEP_COMPLETED, 8, null, slip, Instant.now()));
         awaitState(id, "AWAITING_APPROVAL");
         given().post("/upgrades/" + id + "/approve").then().statusCode(200).body("state", equalTo("RUNNING"));
-        kafka.await(
-                rs -> rs.stream()
-                        .anyMatch(r -> id.equals(r.key()) && r.type().equals("baton.planner.upgrade-approved.v1")),
-                Duration.ofSeconds(30),
-                Owner.PLANNER.topic());
+        awaitPlannerEvent(id, "baton.planner.upgrade-approved.v1");
     }
 
     static String application(String deployment, String migrations) {
@@ -401,11 +397,7 @@ class UpgradeResourceTest {
     @Test
     void anAbortAcceptedBeforeTheGateIsReachedKeepsTheGateFromStarting() throws Exception {
         String name = unique("gate-abort");
-        String id = post(name, "{\"instanceSize\":\"large\"}", true, "")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String id = started(name, true);
         SagaEvent e = requested(id);
         given().post("/upgrades/" + id + "/abort").then().statusCode(202).body("state", equalTo("ABORTING"));
         RoutingSlip slip = e.slip();
