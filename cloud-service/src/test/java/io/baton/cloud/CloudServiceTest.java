@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import io.baton.contracts.ApplicationUpgrade;
 import io.baton.contracts.Classification;
 import io.baton.contracts.DatabaseUpgrade;
 import io.baton.contracts.Json;
@@ -337,5 +338,71 @@ class CloudServiceTest {
                 .isEqualTo(3);
         assertThat(given().get("/actions/" + id).then().extract().jsonPath().getList("action"))
                 .doesNotContain("terminate");
+    }
+
+    @Test
+    void savesSetsAndRestoresTheDeploymentInputsOfAnApplicationUpgrade() {
+        DeploymentView d = register("inputs-" + UUID.randomUUID().toString().substring(0, 8));
+        List<StepName> steps = List.of(
+                StepName.BACKUP_DATABASE, StepName.SAVE_INPUTS, StepName.SET_INPUTS, StepName.LAUNCH_APP_SERVERS);
+        List<SlipStep> slip = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            slip.add(SlipStep.pending(i, steps.get(i), false));
+        }
+        ApplicationUpgrade app = new ApplicationUpgrade(
+                "https://git.example/shop.git",
+                "v2.0.0",
+                Map.of("FEATURE_INVOICES", "on"),
+                null,
+                List.of(),
+                Duration.ofMinutes(10),
+                ApplicationUpgrade.DrainMode.DRAIN_STATE,
+                new ApplicationUpgrade.SmokeTest("/", 200));
+        String id = UUID.randomUUID().toString();
+        SagaEvent requested = new SagaEvent(
+                id,
+                d.name(),
+                UpgradeKind.APPLICATION,
+                Phase.REQUESTED,
+                -1,
+                null,
+                new RoutingSlip(slip, Map.of()),
+                new UpgradeSpec(null, app, false),
+                Instant.now());
+        publish(Owner.PLANNER, requested);
+
+        // LAUNCH_APP_SERVERS has no handler in this version: it fails, and the input steps are undone
+        List<KafkaProbe.Record> records = kafka.await(
+                rs -> rs.stream()
+                                .filter(r -> id.equals(r.key()) && r.type().endsWith("step-compensated.v1"))
+                                .count()
+                        == 2,
+                Duration.ofSeconds(30),
+                CLOUD_EVENTS);
+        SagaEvent set = records.stream()
+                .filter(r -> id.equals(r.key()) && r.type().equals("baton.cloud.inputs-set.v1"))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
+        assertThat(set.slip().facts()).containsEntry("inputsSet", "REPOSITORY_URL, REPOSITORY_REF, FEATURE_INVOICES");
+        assertThat(records.stream().filter(r -> id.equals(r.key())).map(KafkaProbe.Record::type))
+                .contains("baton.cloud.database-backed-up.v1", "baton.cloud.inputs-saved.v1");
+
+        DeploymentView after =
+                given().get("/deployments/" + d.name()).then().extract().as(DeploymentView.class);
+        assertThat(after.inputs()).as("restored from the saved CSV").isEqualTo(d.inputs());
+        given().get("/deployments/" + d.name() + "/inputs.csv?upgrade=" + id)
+                .then()
+                .statusCode(200)
+                .body(equalTo("name,value\r\nREPO_URL,https://git.example/shop.git\r\n"));
+        assertThat(given().get("/deployments/" + d.name() + "/snapshots")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("createdBy"))
+                .as("the database backup is kept")
+                .containsExactly(id);
+        assertThat(given().get("/actions/" + id).then().extract().jsonPath().getList("action"))
+                .containsExactly("snapshot", "save-inputs", "set-inputs", "restore-inputs", "restore-inputs");
     }
 }

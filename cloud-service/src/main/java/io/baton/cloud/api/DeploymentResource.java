@@ -12,6 +12,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -60,14 +61,23 @@ public class DeploymentResource {
                 .toList();
     }
 
-    /** The deployment's inputs as CSV, for the operator's own copy before an upgrade changes them. */
+    /**
+     * The deployment's inputs as CSV, for the operator's own copy before an upgrade changes them; with
+     * {@code upgrade}, the copy that upgrade saved before it changed them.
+     */
     @GET
     @Path("/{name}/inputs.csv")
     @Produces("text/csv")
-    public Response inputs(@PathParam("name") String name) {
+    public Response inputs(@PathParam("name") String name, @QueryParam("upgrade") String upgradeId) {
         DeploymentView deployment = deployment(name);
-        return Response.ok(InputsCsv.write(deployment.inputs()))
-                .header("Content-Disposition", "attachment; filename=\"" + name + "-inputs.csv\"")
+        String csv = upgradeId == null
+                ? InputsCsv.write(deployment.inputs())
+                : fleet.savedInputs(upgradeId)
+                        .orElseThrow(() -> ProblemException.notFound(
+                                "no-saved-inputs", "Upgrade " + upgradeId + " saved no inputs of '" + name + "'."));
+        String file = name + (upgradeId == null ? "" : "-" + upgradeId) + "-inputs.csv";
+        return Response.ok(csv)
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
                 .build();
     }
 

@@ -240,6 +240,60 @@ public class Fleet {
         }));
     }
 
+    /**
+     * Keeps a copy of the deployment's inputs for this upgrade. A copy taken already is kept as it is: run again
+     * after a crash, the step must not save inputs that the upgrade itself may have changed since.
+     */
+    public String saveInputs(String upgradeId, String deployment) {
+        return tx.run(s -> s.find(InputsBackupEntity.class, upgradeId).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().item(existing.csv);
+            }
+            return s.find(DeploymentEntity.class, deployment).chain(d -> {
+                InputsBackupEntity backup = new InputsBackupEntity();
+                backup.upgradeId = upgradeId;
+                backup.deployment = deployment;
+                backup.csv = InputsCsv.write(Json.read(d.inputs, new TypeReference<Map<String, String>>() {}));
+                backup.savedAt = Instant.now();
+                return s.persist(backup)
+                        .chain(() -> s.persist(action(upgradeId, deployment, "save-inputs", deployment)))
+                        .replaceWith(backup.csv);
+            });
+        }));
+    }
+
+    /** The copy of the inputs saved for an upgrade, if it saved one. */
+    public Optional<String> savedInputs(String upgradeId) {
+        return Optional.ofNullable(tx.run(s -> s.find(InputsBackupEntity.class, upgradeId)))
+                .map(backup -> backup.csv);
+    }
+
+    /** Sets deployment-level inputs; inputs not named keep their values. */
+    public Map<String, String> setInputs(String upgradeId, String deployment, Map<String, String> values) {
+        return tx.run(s -> s.find(DeploymentEntity.class, deployment).chain(d -> {
+            Map<String, String> inputs =
+                    new java.util.TreeMap<>(Json.read(d.inputs, new TypeReference<Map<String, String>>() {}));
+            inputs.putAll(values);
+            d.inputs = Json.write(inputs);
+            return s.persist(action(upgradeId, deployment, "set-inputs", String.join(",", values.keySet())))
+                    .replaceWith(Map.copyOf(inputs));
+        }));
+    }
+
+    /** Puts back the inputs saved for this upgrade, all of them; does nothing when none were saved. */
+    public boolean restoreInputs(String upgradeId) {
+        return tx.run(s -> s.find(InputsBackupEntity.class, upgradeId).chain(backup -> {
+            if (backup == null) {
+                return Uni.createFrom().item(false);
+            }
+            return s.find(DeploymentEntity.class, backup.deployment).chain(d -> {
+                d.inputs = Json.write(InputsCsv.read(backup.csv));
+                return s.persist(action(upgradeId, backup.deployment, "restore-inputs", backup.deployment))
+                        .replaceWith(true);
+            });
+        }));
+    }
+
     public List<SnapshotEntity> snapshots(String deployment) {
         return tx.run(
                 s -> s.createQuery("from SnapshotEntity where deployment = :d order by createdAt", SnapshotEntity.class)

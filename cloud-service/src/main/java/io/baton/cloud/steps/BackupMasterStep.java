@@ -1,8 +1,6 @@
 package io.baton.cloud.steps;
 
 import io.baton.cloud.fleet.Fleet;
-import io.baton.cloud.fleet.SnapshotEntity;
-import io.baton.cloud.provider.CloudProvider;
 import io.baton.cloud.provider.Providers;
 import io.baton.contracts.Facts;
 import io.baton.contracts.StepName;
@@ -20,10 +18,12 @@ public class BackupMasterStep implements StepHandler {
 
     private final Fleet fleet;
     private final Providers providers;
+    private final Backups backups;
 
-    public BackupMasterStep(Fleet fleet, Providers providers) {
+    public BackupMasterStep(Fleet fleet, Providers providers, Backups backups) {
         this.fleet = fleet;
         this.providers = providers;
+        this.backups = backups;
     }
 
     @Override
@@ -33,21 +33,10 @@ public class BackupMasterStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        CloudProvider provider = providers.current();
         ServerView master = fleet.server(context.fact(Facts.CANDIDATE_ID))
                 .orElseThrow(() -> new StepFailedException("the new master is no longer in the inventory"));
         String snapshotId = Servers.id(context.upgradeId(), "backup");
-        SnapshotEntity snapshot = fleet.snapshot(snapshotId);
-        if (snapshot == null || snapshot.progress < 100) {
-            fleet.createSnapshot(context.upgradeId(), snapshotId, context.deployment(), master.id());
-            provider.startSnapshot(master, snapshotId);
-            int progress;
-            while ((progress = provider.snapshotProgress(snapshotId)) < 100) {
-                fleet.snapshotProgress(snapshotId, progress);
-                Thread.sleep(100);
-            }
-            fleet.snapshotProgress(snapshotId, 100);
-        }
+        backups.take(context, master, snapshotId);
         return StepResult.done(Map.of(Facts.SNAPSHOT_ID, snapshotId));
     }
 
