@@ -142,4 +142,74 @@ class DbUpgradeServiceTest {
                 .as("the master takes writes again")
                 .isGreaterThan(before);
     }
+
+    @Test
+    void runsTheMigrationsAfterTheBackupAndRevertsThemOnRollback() {
+        String deployment = "mig-" + UUID.randomUUID().toString().substring(0, 8);
+        String upgradeId = UUID.randomUUID().toString();
+        List<io.baton.contracts.Migration> migrations = List.of(
+                new io.baton.contracts.Migration(
+                        "notes", "CREATE TABLE order_notes (id bigint, body text)", "DROP TABLE order_notes"),
+                new io.baton.contracts.Migration(
+                        "note column",
+                        "ALTER TABLE orders ADD COLUMN note text",
+                        "ALTER TABLE orders DROP COLUMN note"));
+        io.baton.contracts.ApplicationUpgrade app = new io.baton.contracts.ApplicationUpgrade(
+                "https://git/x.git",
+                "v2",
+                Map.of(),
+                null,
+                migrations,
+                Duration.ofMinutes(5),
+                io.baton.contracts.ApplicationUpgrade.DrainMode.DRAIN_STATE,
+                new io.baton.contracts.ApplicationUpgrade.SmokeTest("/", 200));
+        List<StepName> names = List.of(StepName.BACKUP_DATABASE, StepName.RUN_MIGRATIONS, StepName.SAVE_INPUTS);
+        List<SlipStep> steps = new java.util.ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            steps.add(SlipStep.pending(i, names.get(i), false)
+                    .withStatus(i == 0 ? StepStatus.COMPLETED : StepStatus.PENDING));
+        }
+        SagaEvent backedUp = new SagaEvent(
+                upgradeId,
+                deployment,
+                UpgradeKind.APPLICATION,
+                Phase.STEP_COMPLETED,
+                0,
+                null,
+                new RoutingSlip(steps, Map.of()),
+                new UpgradeSpec(null, app, false),
+                Instant.now());
+        kafka.sendCloudEvent(
+                Owner.CLOUD.topic(), upgradeId, backedUp.type(Owner.CLOUD), Owner.CLOUD.source(), Json.write(backedUp));
+
+        List<KafkaProbe.Record> records = kafka.await(
+                rs -> rs.stream()
+                        .anyMatch(r -> upgradeId.equals(r.key()) && r.type().equals("baton.db.migrations-applied.v1")),
+                Duration.ofSeconds(30),
+                Owner.DB.topic());
+        assertThat(given().get("/migrations/" + deployment)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("name"))
+                .containsExactly("notes", "note column");
+
+        SagaEvent applied = Json.read(records.get(records.size() - 1).value(), SagaEvent.class);
+        SagaEvent failed = applied.next(
+                Phase.STEP_FAILED, 2, "disk full", applied.slip().withStatus(2, StepStatus.FAILED), Instant.now());
+        kafka.sendCloudEvent(
+                Owner.CLOUD.topic(), upgradeId, failed.type(Owner.CLOUD), Owner.CLOUD.source(), Json.write(failed));
+        kafka.await(
+                rs -> rs.stream()
+                        .anyMatch(r -> upgradeId.equals(r.key()) && r.type().equals("baton.db.step-compensated.v1")),
+                Duration.ofSeconds(30),
+                Owner.DB.topic());
+        assertThat(given().get("/migrations/" + deployment)
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList(""))
+                .isEmpty();
+    }
 }

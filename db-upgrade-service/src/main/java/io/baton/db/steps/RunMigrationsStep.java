@@ -1,0 +1,45 @@
+package io.baton.db.steps;
+
+import io.baton.contracts.Migration;
+import io.baton.contracts.StepName;
+import io.baton.db.migration.MigrationDriver;
+import io.baton.saga.StepContext;
+import io.baton.saga.StepHandler;
+import io.baton.saga.StepResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.util.List;
+import java.util.Map;
+
+/** The pre-upgrade migrations, additive only (the planner refused the others). Undo: their down scripts. */
+@ApplicationScoped
+public class RunMigrationsStep implements StepHandler {
+
+    private final Instance<MigrationDriver> drivers;
+
+    public RunMigrationsStep(Instance<MigrationDriver> drivers) {
+        this.drivers = drivers;
+    }
+
+    @Override
+    public StepName step() {
+        return StepName.RUN_MIGRATIONS;
+    }
+
+    @Override
+    public StepResult execute(StepContext context) throws Exception {
+        List<Migration> migrations = context.spec().application().migrations();
+        int ran = drivers.get().apply(context.deployment(), context.upgradeId(), migrations);
+        return StepResult.done(Map.of(
+                "migrationsApplied", Integer.toString(migrations.size()), "migrationsRun", Integer.toString(ran)));
+    }
+
+    @Override
+    public void compensate(StepContext context) throws Exception {
+        drivers.get()
+                .revert(
+                        context.deployment(),
+                        context.upgradeId(),
+                        context.spec().application().migrations());
+    }
+}
