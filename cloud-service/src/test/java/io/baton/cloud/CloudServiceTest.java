@@ -22,6 +22,7 @@ import io.baton.contracts.Topology;
 import io.baton.contracts.UpgradeKind;
 import io.baton.contracts.UpgradeSpec;
 import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.ServerArrayView;
 import io.baton.contracts.fleet.ServerView;
 import io.baton.infra.BatonTestInfra;
 import io.baton.infra.KafkaProbe;
@@ -62,6 +63,7 @@ class CloudServiceTest {
                 {"name": "%s",
                  "inputs": {"REPO_URL": "https://git.example/shop.git"},
                  "firewallRules": [{"securityGroup": "db", "port": 5432, "source": "app"}],
+                 "arrays": [{"name": "app-array", "serverTemplate": "PHP App Server", "templateRevision": 3}],
                  "servers": [
                    {"name": "db-1", "role": "MASTER", "inputs": {"DB_NAME": "shop"}, "alerts": ["cpu > 90%%"],
                     "config": {"serverTemplate": "PostgreSQL Database Manager", "templateRevision": 14, "cloud": "sim",
@@ -404,5 +406,72 @@ class CloudServiceTest {
                 .containsExactly(id);
         assertThat(given().get("/actions/" + id).then().extract().jsonPath().getList("action"))
                 .containsExactly("snapshot", "save-inputs", "set-inputs", "restore-inputs", "restore-inputs");
+    }
+
+    @Test
+    void disablesTheArrayThenGivesItTheNewTemplateAndUndoesBothInReverse() {
+        DeploymentView d = register("array-" + UUID.randomUUID().toString().substring(0, 8));
+        assertThat(d.arrays()).containsExactly(new ServerArrayView("app-array", "PHP App Server", 3, true));
+        List<StepName> steps = List.of(StepName.DISABLE_ARRAY, StepName.UPDATE_ARRAY, StepName.SMOKE_TEST);
+        List<SlipStep> slip = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            slip.add(SlipStep.pending(i, steps.get(i), false));
+        }
+        ApplicationUpgrade app = new ApplicationUpgrade(
+                "https://git.example/shop.git",
+                "v2.0.0",
+                Map.of(),
+                new ServerConfig(null, 4, null, null, null, null, null, null, null, null),
+                List.of(),
+                Duration.ofMinutes(10),
+                ApplicationUpgrade.DrainMode.DRAIN_STATE,
+                new ApplicationUpgrade.SmokeTest("/", 200));
+        String id = UUID.randomUUID().toString();
+        publish(
+                Owner.PLANNER,
+                new SagaEvent(
+                        id,
+                        d.name(),
+                        UpgradeKind.APPLICATION,
+                        Phase.REQUESTED,
+                        -1,
+                        null,
+                        new RoutingSlip(slip, Map.of()),
+                        new UpgradeSpec(null, app, false),
+                        Instant.now()));
+        List<KafkaProbe.Record> records = kafka.await(
+                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.type().equals("baton.cloud.array-updated.v1")),
+                Duration.ofSeconds(30),
+                CLOUD_EVENTS);
+        DeploymentView updated =
+                given().get("/deployments/" + d.name()).then().extract().as(DeploymentView.class);
+        assertThat(updated.arrays()).containsExactly(new ServerArrayView("app-array", "PHP App Server", 4, true));
+
+        // the smoke test fails at lb-service: the array gets its old template back, then is enabled as before
+        SagaEvent done = records.stream()
+                .filter(r -> id.equals(r.key()) && r.type().equals("baton.cloud.array-updated.v1"))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
+        publish(
+                Owner.LB,
+                done.next(
+                        Phase.STEP_FAILED,
+                        2,
+                        "GET / answered 503",
+                        done.slip().withStatus(2, StepStatus.FAILED),
+                        Instant.now()));
+        kafka.await(
+                rs -> rs.stream()
+                                .filter(r -> id.equals(r.key()) && r.type().endsWith("step-compensated.v1"))
+                                .count()
+                        == 2,
+                Duration.ofSeconds(30),
+                CLOUD_EVENTS);
+        DeploymentView restored =
+                given().get("/deployments/" + d.name()).then().extract().as(DeploymentView.class);
+        assertThat(restored.arrays()).containsExactly(new ServerArrayView("app-array", "PHP App Server", 3, true));
+        assertThat(given().get("/actions/" + id).then().extract().jsonPath().getList("action"))
+                .containsExactly("disable_array", "update_array", "restore-array", "restore-array");
     }
 }

@@ -108,7 +108,11 @@ class DbUpgradeServiceTest {
                         "baton.db.replica-caught-up.v1",
                         "baton.db.step-started.v1",
                         "baton.db.master-promoted.v1");
-        SagaEvent promoted = Json.read(records.get(records.size() - 1).value(), SagaEvent.class);
+        SagaEvent promoted = records.stream()
+                .filter(r -> upgradeId.equals(r.key()) && r.type().equals("baton.db.master-promoted.v1"))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
         Map<String, String> facts = promoted.slip().facts();
         assertThat(facts.get(Facts.NEW_MASTER_APPLIED_POSITION)).isEqualTo(facts.get(Facts.OLD_MASTER_FINAL_POSITION));
         assertThat(Long.parseLong(facts.get(Facts.WRITE_FENCE_MILLIS))).isLessThan(1_000);
@@ -195,7 +199,11 @@ class DbUpgradeServiceTest {
                         .getList("name"))
                 .containsExactly("notes", "note column");
 
-        SagaEvent applied = Json.read(records.get(records.size() - 1).value(), SagaEvent.class);
+        SagaEvent applied = records.stream()
+                .filter(r -> upgradeId.equals(r.key()) && r.type().equals("baton.db.migrations-applied.v1"))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
         SagaEvent failed = applied.next(
                 Phase.STEP_FAILED, 2, "disk full", applied.slip().withStatus(2, StepStatus.FAILED), Instant.now());
         kafka.sendCloudEvent(

@@ -17,7 +17,15 @@ public record RegisterDeployment(
                 String name,
         @NotEmpty List<@Valid NewServer> servers,
         List<@Valid FirewallRule> firewallRules,
-        Map<String, String> inputs) {
+        Map<String, String> inputs,
+        List<@Valid NewArray> arrays) {
+
+    /**
+     * A server array of the deployment.
+     *
+     * @param enabled whether it may launch servers now; true when omitted
+     */
+    public record NewArray(@NotBlank String name, String serverTemplate, Integer templateRevision, Boolean enabled) {}
 
     /**
      * @param replicaOf for a slave, the name of its master; the deployment's master when omitted

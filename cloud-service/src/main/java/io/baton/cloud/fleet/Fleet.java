@@ -7,6 +7,7 @@ import io.baton.contracts.ServerConfig;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.FirewallRule;
 import io.baton.contracts.fleet.Role;
+import io.baton.contracts.fleet.ServerArrayView;
 import io.baton.contracts.fleet.ServerState;
 import io.baton.contracts.fleet.ServerView;
 import io.baton.saga.Tx;
@@ -78,7 +79,19 @@ public class Fleet {
                             .orElse(master.id);
                 }
             }
-            return s.persist(deployment).chain(() -> s.persistAll(servers.toArray()));
+            List<Object> rows = new ArrayList<>(servers);
+            for (RegisterDeployment.NewArray a :
+                    request.arrays() == null ? List.<RegisterDeployment.NewArray>of() : request.arrays()) {
+                ServerArrayEntity array = new ServerArrayEntity();
+                array.id = request.name() + "/" + a.name();
+                array.deployment = request.name();
+                array.name = a.name();
+                array.serverTemplate = a.serverTemplate();
+                array.templateRevision = a.templateRevision();
+                array.enabled = a.enabled() == null || a.enabled();
+                rows.add(array);
+            }
+            return s.persist(deployment).chain(() -> s.persistAll(rows.toArray()));
         }));
         return deployment(request.name()).orElseThrow();
     }
@@ -126,7 +139,12 @@ public class Fleet {
                                     ServerEntity.class)
                             .setParameter("d", name)
                             .getResultList()
-                            .map(servers -> view(d, servers));
+                            .chain(servers -> s.createQuery(
+                                            "from ServerArrayEntity where deployment = :d order by name",
+                                            ServerArrayEntity.class)
+                                    .setParameter("d", name)
+                                    .getResultList()
+                                    .map(arrays -> view(d, servers, arrays)));
                 })));
     }
 
@@ -294,6 +312,64 @@ public class Fleet {
         }));
     }
 
+    /**
+     * Changes every server array of the deployment for one step of an upgrade, first keeping each array as it was;
+     * run again, the step keeps the first copy, which is the one its undo must put back.
+     */
+    public List<String> changeArrays(
+            String upgradeId, String step, String deployment, Consumer<ServerArrayEntity> change) {
+        return tx.run(s -> s.createQuery(
+                        "from ServerArrayEntity where deployment = :d order by name", ServerArrayEntity.class)
+                .setParameter("d", deployment)
+                .getResultList()
+                .chain(arrays -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (ServerArrayEntity array : arrays) {
+                        String key = upgradeId + "/" + step + "/" + array.id;
+                        chain = chain.chain(
+                                () -> s.find(ArrayChangeEntity.class, key).chain(kept -> {
+                                    Uni<Void> keep = Uni.createFrom().voidItem();
+                                    if (kept == null) {
+                                        ArrayChangeEntity before = new ArrayChangeEntity();
+                                        before.id = key;
+                                        before.arrayId = array.id;
+                                        before.serverTemplate = array.serverTemplate;
+                                        before.templateRevision = array.templateRevision;
+                                        before.enabled = array.enabled;
+                                        keep = s.persist(before);
+                                    }
+                                    change.accept(array);
+                                    return keep.chain(() ->
+                                            s.persist(action(upgradeId, deployment, step.toLowerCase(), array.name)));
+                                }));
+                    }
+                    return chain.replaceWith(arrays.stream().map(x -> x.name).toList());
+                }));
+    }
+
+    /** Puts back the arrays one step of an upgrade changed, as they were before it. */
+    public void restoreArrays(String upgradeId, String step, String deployment) {
+        tx.run(s -> s.createQuery("from ArrayChangeEntity where id like :prefix", ArrayChangeEntity.class)
+                .setParameter("prefix", upgradeId + "/" + step + "/%")
+                .getResultList()
+                .chain(kept -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (ArrayChangeEntity before : kept) {
+                        chain = chain.chain(() -> s.find(ServerArrayEntity.class, before.arrayId)
+                                .chain(array -> {
+                                    if (array == null) {
+                                        return Uni.createFrom().voidItem();
+                                    }
+                                    array.serverTemplate = before.serverTemplate;
+                                    array.templateRevision = before.templateRevision;
+                                    array.enabled = before.enabled;
+                                    return s.persist(action(upgradeId, deployment, "restore-array", array.name));
+                                }));
+                    }
+                    return chain;
+                }));
+    }
+
     public List<SnapshotEntity> snapshots(String deployment) {
         return tx.run(
                 s -> s.createQuery("from SnapshotEntity where deployment = :d order by createdAt", SnapshotEntity.class)
@@ -364,11 +440,14 @@ public class Fleet {
                 e.createdBy);
     }
 
-    private static DeploymentView view(DeploymentEntity d, List<ServerEntity> servers) {
+    private static DeploymentView view(DeploymentEntity d, List<ServerEntity> servers, List<ServerArrayEntity> arrays) {
         return new DeploymentView(
                 d.name,
                 servers.stream().map(Fleet::view).toList(),
                 Json.read(d.firewallRules, new TypeReference<List<FirewallRule>>() {}),
-                Json.read(d.inputs, new TypeReference<Map<String, String>>() {}));
+                Json.read(d.inputs, new TypeReference<Map<String, String>>() {}),
+                arrays.stream()
+                        .map(x -> new ServerArrayView(x.name, x.serverTemplate, x.templateRevision, x.enabled))
+                        .toList());
     }
 }

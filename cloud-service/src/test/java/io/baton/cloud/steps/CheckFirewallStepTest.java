@@ -22,7 +22,7 @@ class CheckFirewallStepTest {
     }
 
     static DeploymentView deployment(List<FirewallRule> rules, ServerView... servers) {
-        return new DeploymentView("d", List.of(servers), rules, Map.of());
+        return new DeploymentView("d", List.of(servers), rules, Map.of(), List.of());
     }
 
     static final ServerView APP = server("app-1", Role.APP, List.of("app"), null, ServerState.OPERATIONAL);

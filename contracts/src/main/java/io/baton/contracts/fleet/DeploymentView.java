@@ -6,7 +6,15 @@ import java.util.Optional;
 
 /** A deployment and its servers; terminated servers are listed too, with their state. */
 public record DeploymentView(
-        String name, List<ServerView> servers, List<FirewallRule> firewallRules, Map<String, String> inputs) {
+        String name,
+        List<ServerView> servers,
+        List<FirewallRule> firewallRules,
+        Map<String, String> inputs,
+        List<ServerArrayView> arrays) {
+
+    public DeploymentView {
+        arrays = arrays == null ? List.of() : List.copyOf(arrays);
+    }
 
     /** The running database master. */
     public Optional<ServerView> master() {

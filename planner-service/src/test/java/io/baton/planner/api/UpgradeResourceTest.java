@@ -97,7 +97,8 @@ class UpgradeResourceTest {
                         server("a1-" + name, "app-1", Role.APP, "a", null),
                         server("a2-" + name, "app-2", Role.APP, "b", null)),
                 List.of(new FirewallRule("db", 5432, "app")),
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     @BeforeEach
