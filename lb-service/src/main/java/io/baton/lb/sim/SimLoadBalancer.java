@@ -1,6 +1,8 @@
 package io.baton.lb.sim;
 
 import io.baton.lb.balancer.LoadBalancer;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A balancer in memory that behaves as HAProxy does where an upgrade cares: a new server's health check passes only
  * after a delay and only while its health-check file is there; new sessions go to servers that are READY and
  * healthy, round robin; a draining or unhealthy server keeps its sessions until each one ends.
  */
+@ApplicationScoped
+@LookupIfProperty(name = "baton.lb.driver", stringValue = "sim")
 public class SimLoadBalancer implements LoadBalancer {
 
     private static final class SimMember {
@@ -44,7 +49,7 @@ public class SimLoadBalancer implements LoadBalancer {
     private final Map<String, Map<String, SimMember>> backends = new ConcurrentHashMap<>();
     private int next;
 
-    public SimLoadBalancer(Duration healthCheckDelay) {
+    public SimLoadBalancer(@ConfigProperty(name = "baton.lb.sim.health-check-delay") Duration healthCheckDelay) {
         this.healthCheckDelay = healthCheckDelay;
     }
 

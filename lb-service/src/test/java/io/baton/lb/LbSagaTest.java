@@ -1,0 +1,130 @@
+package io.baton.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.contracts.ApplicationUpgrade;
+import io.baton.contracts.Json;
+import io.baton.contracts.Owner;
+import io.baton.contracts.Phase;
+import io.baton.contracts.RoutingSlip;
+import io.baton.contracts.SagaEvent;
+import io.baton.contracts.SlipStep;
+import io.baton.contracts.StepName;
+import io.baton.contracts.UpgradeKind;
+import io.baton.contracts.UpgradeSpec;
+import io.baton.infra.BatonTestInfra;
+import io.baton.infra.KafkaProbe;
+import io.baton.lb.balancer.LoadBalancer;
+import io.baton.lb.sim.SimLoadBalancer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = BatonTestInfra.class, initArgs = @ResourceArg(name = "database", value = "baton_lb"))
+class LbSagaTest {
+
+    @Inject
+    SimLoadBalancer lb;
+
+    static SagaEvent requested(String deployment, ApplicationUpgrade.DrainMode drainBy, Duration ttl) {
+        List<StepName> names = List.of(
+                StepName.ATTACH_NEW_SERVERS,
+                StepName.DRAIN_OLD_SERVERS,
+                StepName.AWAIT_SESSIONS_DRAINED,
+                StepName.DETACH_OLD_SERVERS,
+                StepName.SMOKE_TEST);
+        List<SlipStep> steps = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            steps.add(SlipStep.pending(i, names.get(i), false));
+        }
+        ApplicationUpgrade app = new ApplicationUpgrade(
+                "https://git/x.git",
+                "v2",
+                Map.of(),
+                null,
+                List.of(),
+                ttl,
+                drainBy,
+                new ApplicationUpgrade.SmokeTest("/health", 200));
+        RoutingSlip slip = new RoutingSlip(
+                steps,
+                Map.of(
+                        "oldServers", "app-1=app-1:80,app-2=app-2:80",
+                        "newServers", "app-3=app-3:80,app-4=app-4:80"));
+        return new SagaEvent(
+                UUID.randomUUID().toString(),
+                deployment,
+                UpgradeKind.APPLICATION,
+                Phase.REQUESTED,
+                -1,
+                null,
+                slip,
+                new UpgradeSpec(null, app, false),
+                Instant.now());
+    }
+
+    SagaEvent run(String deployment, ApplicationUpgrade.DrainMode drainBy, Duration ttl, Duration session) {
+        lb.addReady(deployment, "app-1", "app-1:80");
+        lb.addReady(deployment, "app-2", "app-2:80");
+        lb.open(deployment, session);
+        lb.open(deployment, session);
+        SagaEvent requested = requested(deployment, drainBy, ttl);
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            kafka.sendCloudEvent(
+                    Owner.PLANNER.topic(),
+                    requested.upgradeId(),
+                    requested.type(Owner.PLANNER),
+                    Owner.PLANNER.source(),
+                    Json.write(requested));
+            return kafka
+                    .await(
+                            rs -> rs.stream()
+                                    .anyMatch(r -> requested.upgradeId().equals(r.key())
+                                            && r.type().equals("baton.lb.smoke-test-passed.v1")),
+                            Duration.ofSeconds(60),
+                            Owner.LB.topic())
+                    .stream()
+                    .filter(r ->
+                            requested.upgradeId().equals(r.key()) && r.type().equals("baton.lb.smoke-test-passed.v1"))
+                    .map(r -> Json.read(r.value(), SagaEvent.class))
+                    .findFirst()
+                    .orElseThrow();
+        }
+    }
+
+    @Test
+    void replacesTheOldServersOnceTheirSessionsEnded() {
+        String deployment = "lb-" + UUID.randomUUID().toString().substring(0, 8);
+        SagaEvent done = run(
+                deployment, ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(5), Duration.ofMillis(1500));
+        Map<String, String> facts = done.slip().facts();
+        assertThat(facts).containsEntry("drained", "true").containsEntry("sessionsCut", "0");
+        assertThat(Long.parseLong(facts.get("drainMillis")))
+                .as("until the sessions ended, not the TTL")
+                .isLessThan(60_000);
+        assertThat(lb.members(deployment))
+                .extracting(LoadBalancer.Member::server)
+                .containsExactly("app-3", "app-4");
+        assertThat(lb.members(deployment)).allMatch(m -> m.state() == LoadBalancer.State.READY && m.healthy());
+    }
+
+    @Test
+    void aDrainPastTheTtlReportsTheSessionsItCut() {
+        String deployment = "lb-ttl-" + UUID.randomUUID().toString().substring(0, 8);
+        SagaEvent done = run(
+                deployment,
+                ApplicationUpgrade.DrainMode.HEALTH_CHECK_FILE,
+                Duration.ofMillis(300),
+                Duration.ofMinutes(10));
+        assertThat(done.slip().facts()).containsEntry("drained", "false").containsEntry("sessionsCut", "2");
+    }
+}
