@@ -371,9 +371,14 @@ class CloudServiceTest {
                 new RoutingSlip(slip, Map.of()),
                 new UpgradeSpec(null, app, false),
                 Instant.now());
+        given().contentType(ContentType.JSON)
+                .body("{\"step\": \"LAUNCH_APP_SERVERS\", \"deployment\": \"" + d.name() + "\"}")
+                .post("/faults")
+                .then()
+                .statusCode(201);
         publish(Owner.PLANNER, requested);
 
-        // LAUNCH_APP_SERVERS has no handler in this version: it fails, and the input steps are undone
+        // the launch fails after it started a server: that server is removed, then the input steps are undone
         List<KafkaProbe.Record> records = kafka.await(
                 rs -> rs.stream()
                                 .filter(r -> id.equals(r.key()) && r.type().endsWith("step-compensated.v1"))
@@ -405,7 +410,16 @@ class CloudServiceTest {
                 .as("the database backup is kept")
                 .containsExactly(id);
         assertThat(given().get("/actions/" + id).then().extract().jsonPath().getList("action"))
-                .containsExactly("snapshot", "save-inputs", "set-inputs", "restore-inputs", "restore-inputs");
+                .containsExactly(
+                        "snapshot",
+                        "save-inputs",
+                        "set-inputs",
+                        "create",
+                        "launch",
+                        "terminate",
+                        "delete",
+                        "restore-inputs",
+                        "restore-inputs");
     }
 
     @Test
@@ -473,5 +487,109 @@ class CloudServiceTest {
         assertThat(restored.arrays()).containsExactly(new ServerArrayView("app-array", "PHP App Server", 3, true));
         assertThat(given().get("/actions/" + id).then().extract().jsonPath().getList("action"))
                 .containsExactly("disable_array", "update_array", "restore-array", "restore-array");
+    }
+
+    static SagaEvent application(DeploymentView d, List<StepName> steps, int pivot) {
+        List<SlipStep> slip = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            slip.add(SlipStep.pending(i, steps.get(i), i == pivot));
+        }
+        ApplicationUpgrade app = new ApplicationUpgrade(
+                "https://git.example/shop.git",
+                "v2.0.0",
+                Map.of(),
+                new ServerConfig(null, null, null, null, null, "medium", null, null, null, null),
+                List.of(),
+                Duration.ofMinutes(10),
+                ApplicationUpgrade.DrainMode.DRAIN_STATE,
+                new ApplicationUpgrade.SmokeTest("/", 200));
+        return new SagaEvent(
+                UUID.randomUUID().toString(),
+                d.name(),
+                UpgradeKind.APPLICATION,
+                Phase.REQUESTED,
+                -1,
+                null,
+                new RoutingSlip(slip, Map.of()),
+                new UpgradeSpec(null, app, false),
+                Instant.now());
+    }
+
+    @Test
+    void launchesAsManyNewAppServersAsOldOnesAndTerminatesTheOldAtThePivot() {
+        DeploymentView d = register("apps-" + UUID.randomUUID().toString().substring(0, 8));
+        SagaEvent requested =
+                application(d, List.of(StepName.LAUNCH_APP_SERVERS, StepName.TERMINATE_OLD_APP_SERVERS), 1);
+        String id = requested.upgradeId();
+        publish(Owner.PLANNER, requested);
+        List<KafkaProbe.Record> records = kafka.await(
+                rs -> rs.stream()
+                        .anyMatch(r ->
+                                id.equals(r.key()) && r.type().equals("baton.cloud.old-app-servers-terminated.v1")),
+                Duration.ofSeconds(30),
+                CLOUD_EVENTS);
+        SagaEvent launched = records.stream()
+                .filter(r -> id.equals(r.key()) && r.type().equals("baton.cloud.app-servers-launched.v1"))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
+        assertThat(launched.slip().facts())
+                .containsEntry("oldServers", "app-1=app-1." + d.name() + ".sim:80")
+                .containsEntry("newServers", "app-2=app-2." + d.name() + ".sim:80");
+        DeploymentView after =
+                given().get("/deployments/" + d.name()).then().extract().as(DeploymentView.class);
+        ServerView fresh = after.servers().stream()
+                .filter(s -> s.name().equals("app-2"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(fresh.state().name()).isEqualTo("OPERATIONAL");
+        assertThat(fresh.config().instanceSize()).isEqualTo("medium");
+        assertThat(fresh.inputs())
+                .as("launched with the deployment's inputs")
+                .containsEntry("REPO_URL", "https://git.example/shop.git");
+        assertThat(after.servers().stream()
+                        .filter(s -> s.name().equals("app-1"))
+                        .findFirst()
+                        .orElseThrow()
+                        .state()
+                        .name())
+                .isEqualTo("TERMINATED");
+    }
+
+    @Test
+    void aFailureAfterTheLaunchTerminatesTheNewAppServers() {
+        DeploymentView d = register("apps-undo-" + UUID.randomUUID().toString().substring(0, 8));
+        SagaEvent requested = application(d, List.of(StepName.LAUNCH_APP_SERVERS, StepName.SMOKE_TEST), -1);
+        String id = requested.upgradeId();
+        publish(Owner.PLANNER, requested);
+        SagaEvent launched = kafka
+                .await(
+                        rs -> rs.stream()
+                                .anyMatch(r ->
+                                        id.equals(r.key()) && r.type().equals("baton.cloud.app-servers-launched.v1")),
+                        Duration.ofSeconds(30),
+                        CLOUD_EVENTS)
+                .stream()
+                .filter(r -> id.equals(r.key()) && r.type().equals("baton.cloud.app-servers-launched.v1"))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
+        publish(
+                Owner.LB,
+                launched.next(
+                        Phase.STEP_FAILED,
+                        1,
+                        "GET / answered 503",
+                        launched.slip().withStatus(1, StepStatus.FAILED),
+                        Instant.now()));
+        kafka.await(
+                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.type().endsWith("step-compensated.v1")),
+                Duration.ofSeconds(30),
+                CLOUD_EVENTS);
+        DeploymentView after =
+                given().get("/deployments/" + d.name()).then().extract().as(DeploymentView.class);
+        assertThat(after.servers()).extracting(ServerView::name).containsExactly("db-1", "db-2", "app-1");
+        assertThat(given().get("/actions/" + id).then().extract().jsonPath().getList("action"))
+                .containsExactly("create", "launch", "terminate", "delete");
     }
 }

@@ -23,6 +23,12 @@ public interface CloudProvider {
     /** Returns once the instance is operational; throws when it is not within {@code timeout}. */
     void awaitOperational(ServerView server, Duration timeout) throws Exception;
 
+    /**
+     * Tests a launched application server as the runbook does: it answers its health check and reaches the
+     * database. Returns what failed, nothing when it passed.
+     */
+    java.util.List<String> test(ServerView server) throws Exception;
+
     /** Starts a primary backup of a server's data. */
     void startSnapshot(ServerView server, String snapshotId) throws Exception;
 

@@ -45,6 +45,13 @@ public class SimCloudProvider implements CloudProvider {
     }
 
     @Override
+    public java.util.List<String> test(ServerView server) throws InterruptedException {
+        // a sim server has nothing to fail; a failing test is injected with a fault on LAUNCH_APP_SERVERS
+        Thread.sleep(actionLatency.toMillis());
+        return java.util.List.of();
+    }
+
+    @Override
     public void startSnapshot(ServerView server, String snapshotId) throws InterruptedException {
         Thread.sleep(actionLatency.toMillis());
         snapshots.putIfAbsent(snapshotId, Instant.now());
