@@ -99,52 +99,74 @@ public final class Main {
             deployment = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         HttpResponse<String> registered = post(stack.url(Service.CLOUD) + "/deployments", deployment);
-        say("registered deployment 'shop' (db-1 master, db-2 slave, app-1, app-2, lb-1): HTTP "
+        say("registered deployment 'shop' (db-1 master, db-2 slave, app-1 and app-2 in array app-array, lb-1): HTTP "
                 + registered.statusCode());
         try (KafkaConsumer<String, String> consumer = tail(stack.bootstrapServers())) {
-            String request =
+            say("");
+            say("1. a minor database upgrade: the slave's instance size, medium to large");
+            run(
+                    stack,
+                    consumer,
                     """
-                    {"deployment": "shop", "kind": "database", "change": {"instanceSize": "large"}}""";
-            HttpResponse<String> created = post(stack.url(Service.PLANNER) + "/upgrades", request);
-            JsonNode plan = Json.mapper().readTree(created.body());
-            if (created.statusCode() != 201) {
-                say("the planner refused the upgrade: " + created.body());
-                return;
-            }
-            String id = plan.get("id").asText();
-            say("POST /upgrades -> 201: upgrade " + id);
-            say("  " + plan.get("classification").asText() + ": "
-                    + plan.get("reason").asText());
-            for (JsonNode step : plan.get("plan")) {
-                say(String.format(
-                        "  %2d %-7s %-21s %s",
-                        step.get("index").asInt(),
-                        step.get("owner").asText(),
-                        step.get("name").asText(),
-                        step.get("action").asText()));
-            }
-            say("timeline, live from the topics:");
-            follow(consumer, id, Duration.ofMinutes(5));
-            JsonNode upgrade = Json.mapper()
-                    .readTree(
-                            get(stack.url(Service.PLANNER) + "/upgrades/" + id).body());
-            say("upgrade " + id + " is " + upgrade.get("state").asText() + "; GET " + stack.url(Service.PLANNER)
-                    + "/upgrades/" + id + " has the full timeline");
+                    {"deployment": "shop", "kind": "database", "change": {"instanceSize": "large"}}""");
+            say("");
+            say("2. an application upgrade: v1.5.0 of the code, template revision 8, one additive migration");
+            run(
+                    stack,
+                    consumer,
+                    """
+                    {"deployment": "shop", "kind": "application",
+                     "source": {"repository": "https://git.example.com/shop.git", "ref": "v1.5.0"},
+                     "inputs": {"FEATURE_INVOICES": "on"}, "serverChange": {"templateRevision": 8},
+                     "migrations": [{"name": "order-notes", "up": "CREATE TABLE order_notes (id bigint, body text)",
+                                     "down": "DROP TABLE order_notes"}],
+                     "sessionTtl": "PT5M", "smokeTest": {"path": "/health", "expectedStatus": 200}}""");
             JsonNode fleet = Json.mapper()
                     .readTree(
                             get(stack.url(Service.CLOUD) + "/deployments/shop").body());
+            say("");
+            say("the fleet now:");
             for (JsonNode server : fleet.get("servers")) {
                 say(String.format(
-                        "  %-6s %-7s %-12s %-7s %s",
+                        "  %-6s %-7s %-12s %-7s rev %-3s %s",
                         server.get("name").asText(),
                         server.get("role").asText(),
                         server.get("state").asText(),
                         server.at("/config/instanceSize").asText(),
+                        server.at("/config/templateRevision").asText(),
                         server.get("address").isNull()
                                 ? ""
                                 : server.get("address").asText()));
             }
         }
+    }
+
+    /** Starts one upgrade, prints its plan, then its events as they arrive, until it ends. */
+    private static void run(Stack stack, KafkaConsumer<String, String> consumer, String request) throws Exception {
+        HttpResponse<String> created = post(stack.url(Service.PLANNER) + "/upgrades", request);
+        if (created.statusCode() != 201) {
+            say("the planner refused the upgrade: " + created.body());
+            return;
+        }
+        JsonNode plan = Json.mapper().readTree(created.body());
+        String id = plan.get("id").asText();
+        say("POST /upgrades -> 201: upgrade " + id);
+        say("  " + plan.get("classification").asText() + ": "
+                + plan.get("reason").asText());
+        for (JsonNode step : plan.get("plan")) {
+            say(String.format(
+                    "  %2d %-7s %-25s %s",
+                    step.get("index").asInt(),
+                    step.get("owner").asText(),
+                    step.get("name").asText(),
+                    step.get("action").asText()));
+        }
+        say("timeline, live from the topics:");
+        follow(consumer, id, Duration.ofMinutes(5));
+        JsonNode upgrade = Json.mapper()
+                .readTree(get(stack.url(Service.PLANNER) + "/upgrades/" + id).body());
+        say("upgrade " + id + " is " + upgrade.get("state").asText() + "; GET " + stack.url(Service.PLANNER)
+                + "/upgrades/" + id + " has the full timeline");
     }
 
     /** Prints every event of every Baton topic, oldest first, then new ones as they come, until Ctrl-C. */

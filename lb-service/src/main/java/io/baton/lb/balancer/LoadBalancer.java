@@ -20,6 +20,12 @@ public interface LoadBalancer {
 
     record Member(String server, String address, State state, boolean healthy, int currentSessions) {}
 
+    /**
+     * Makes sure a server that already serves the deployment is a member, as it is on a balancer Baton did not set
+     * up itself; a member already there is left as it is.
+     */
+    void ensureServing(String deployment, String server, String address);
+
     /** Adds a server in maintenance with its health check running: it takes no traffic yet. */
     void add(String deployment, String server, String address);
 

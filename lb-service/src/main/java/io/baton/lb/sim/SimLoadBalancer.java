@@ -73,6 +73,13 @@ public class SimLoadBalancer implements LoadBalancer {
     }
 
     @Override
+    public void ensureServing(String deployment, String server, String address) {
+        if (!backend(deployment).containsKey(server)) {
+            addReady(deployment, server, address);
+        }
+    }
+
+    @Override
     public void add(String deployment, String server, String address) {
         backend(deployment)
                 .putIfAbsent(server, new SimMember(address, Instant.now().plus(healthCheckDelay)));

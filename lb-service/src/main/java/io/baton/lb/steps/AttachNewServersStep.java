@@ -36,6 +36,8 @@ public class AttachNewServersStep implements StepHandler {
     @Override
     public StepResult execute(StepContext context) throws Exception {
         LoadBalancer lb = members.balancer();
+        Members.parse(context.fact(Members.OLD_SERVERS))
+                .forEach((server, address) -> lb.ensureServing(context.deployment(), server, address));
         Map<String, String> servers = Members.parse(context.fact(Members.NEW_SERVERS));
         servers.forEach((server, address) -> lb.add(context.deployment(), server, address));
         long deadline = System.nanoTime() + attachTimeout.toNanos();

@@ -119,21 +119,7 @@ public class Upgrades {
                 PlanBuilder.slip(plan),
                 new UpgradeSpec(upgrade, request.approvalRequired()),
                 now);
-        try {
-            tx.run(s -> s.find(ActiveUpgrade.class, deployment.name()).chain(active -> {
-                if (active != null) {
-                    return Uni.createFrom().failure(busy(deployment.name(), active.upgradeId));
-                }
-                return persist(s, requested, decision, plan, now);
-            }));
-        } catch (ProblemException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (isUniqueViolation(e)) {
-                throw busy(deployment.name(), null);
-            }
-            throw e;
-        }
+        begin(requested, decision, plan, now);
         relay.wake();
         return new PlanView(
                 id,
@@ -219,21 +205,40 @@ public class Upgrades {
                 request.drainBy() != null ? request.drainBy() : DrainMode.DRAIN_STATE,
                 smoke);
         List<PlannedStep> plan = PlanBuilder.application(upgrade, appServers, request.approvalRequired());
-        if (!dryRun) {
-            throw new ProblemException(
-                    422,
-                    "not-runnable-yet",
-                    "Application upgrades are planned only",
-                    "This version plans application upgrades (add ?dryRun=true) but does not run them yet.");
-        }
         String reason = "minor upgrade of " + appServers + " application server(s) to " + upgrade.ref()
                 + (migrations.isEmpty() ? "" : " with " + migrations.size() + " additive migration(s)");
-        return new PlanView(
-                null,
+        if (dryRun) {
+            return new PlanView(
+                    null,
+                    deployment.name(),
+                    UpgradeKind.APPLICATION,
+                    null,
+                    true,
+                    Classification.MINOR,
+                    reason,
+                    List.of(),
+                    plan);
+        }
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        SagaEvent requested = new SagaEvent(
+                id,
                 deployment.name(),
                 UpgradeKind.APPLICATION,
+                Phase.REQUESTED,
+                -1,
                 null,
-                true,
+                PlanBuilder.slip(plan),
+                new UpgradeSpec(null, upgrade, request.approvalRequired()),
+                now);
+        begin(requested, new Decision(Classification.MINOR, reason, List.of()), plan, now);
+        relay.wake();
+        return new PlanView(
+                id,
+                deployment.name(),
+                UpgradeKind.APPLICATION,
+                UpgradeState.RUNNING.name(),
+                false,
                 Classification.MINOR,
                 reason,
                 List.of(),
@@ -242,6 +247,25 @@ public class Upgrades {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /** Records the upgrade and publishes its plan, in one transaction; 409 when the deployment is busy. */
+    private void begin(SagaEvent requested, Decision decision, List<PlannedStep> plan, Instant now) {
+        try {
+            tx.run(s -> s.find(ActiveUpgrade.class, requested.deployment()).chain(active -> {
+                if (active != null) {
+                    return Uni.createFrom().failure(busy(requested.deployment(), active.upgradeId));
+                }
+                return persist(s, requested, decision, plan, now);
+            }));
+        } catch (ProblemException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                throw busy(requested.deployment(), null);
+            }
+            throw e;
+        }
     }
 
     private Uni<Void> persist(

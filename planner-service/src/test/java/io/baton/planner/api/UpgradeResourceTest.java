@@ -342,13 +342,19 @@ class UpgradeResourceTest {
                                 "TERMINATE_OLD_APP_SERVERS"))
                 .body("plan[7].action", containsString("removing their health-check file"))
                 .body("plan[12].pivot", equalTo(true));
-        given().contentType(ContentType.JSON)
+        given().get("/upgrades?deployment=" + name).then().body("size()", equalTo(0));
+        String id = given().contentType(ContentType.JSON)
                 .body(body)
                 .post("/upgrades")
                 .then()
-                .statusCode(422)
-                .body("type", equalTo("https://baton.dev/problems/not-runnable-yet"));
-        given().get("/upgrades?deployment=" + name).then().body("size()", equalTo(0));
+                .statusCode(201)
+                .body("state", equalTo("RUNNING"))
+                .extract()
+                .path("id");
+        SagaEvent e = requested(id);
+        assertThat(e.kind()).isEqualTo(io.baton.contracts.UpgradeKind.APPLICATION);
+        assertThat(e.spec().application().migrations()).hasSize(1);
+        assertThat(e.slip().step(0).name()).isEqualTo(io.baton.contracts.StepName.BACKUP_DATABASE);
     }
 
     @Test

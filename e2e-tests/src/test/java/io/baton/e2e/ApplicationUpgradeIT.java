@@ -1,0 +1,193 @@
+package io.baton.e2e;
+
+import static io.baton.e2e.BatonStack.awaitState;
+import static io.baton.e2e.BatonStack.fault;
+import static io.baton.e2e.BatonStack.timeout;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.contracts.StepName;
+import io.baton.launcher.Stack;
+import io.baton.launcher.Stack.Service;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The application runbook through the four packaged services. */
+class ApplicationUpgradeIT {
+
+    static Stack stack;
+
+    @BeforeAll
+    static void up() throws Exception {
+        stack = BatonStack.get();
+    }
+
+    /** The sample deployment with a third application server. */
+    static void register(String name) throws Exception {
+        String body;
+        try (InputStream in = ApplicationUpgradeIT.class.getResourceAsStream("/sample-deployment.json")) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\"shop\"", "\"" + name + "\"");
+        }
+        body = body.replace(
+                "{\"name\": \"lb-1\"",
+                """
+                {"name": "app-3", "role": "APP",
+                 "config": {"serverTemplate": "PHP App Server", "templateRevision": 7, "cloud": "sim", "region": "eu-west",
+                            "zone": "eu-west-c", "instanceSize": "small", "securityGroups": ["app"], "sshKey": "ops", "image": "debian-12"}},
+                {"name": "lb-1\"""");
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post(BatonStack.url(Service.CLOUD) + "/deployments")
+                .then()
+                .statusCode(201);
+    }
+
+    static String start(String deployment) {
+        return given().contentType(ContentType.JSON)
+                .body(
+                        """
+                        {"deployment": "%s", "kind": "application",
+                         "source": {"repository": "https://git.example.com/shop.git", "ref": "v1.5.0"},
+                         "inputs": {"FEATURE_INVOICES": "on"}, "serverChange": {"templateRevision": 8},
+                         "migrations": [{"name": "order-notes", "up": "CREATE TABLE order_notes (id bigint, body text)",
+                                         "down": "DROP TABLE order_notes"}],
+                         "sessionTtl": "PT1M", "smokeTest": {"path": "/health", "expectedStatus": 200}}"""
+                                .formatted(deployment))
+                .post(BatonStack.url(Service.PLANNER) + "/upgrades")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    static JsonPath fleet(String deployment) {
+        return given().get(BatonStack.url(Service.CLOUD) + "/deployments/" + deployment)
+                .then()
+                .extract()
+                .jsonPath();
+    }
+
+    /** What a rollback must leave as it found: live servers, inputs, arrays, schema history, balancer members. */
+    static List<String> state(String deployment) {
+        JsonPath fleet = fleet(deployment);
+        List<String> state = new ArrayList<>();
+        for (Map<String, Object> s : fleet.<Map<String, Object>>getList("servers")) {
+            if (!"TERMINATED".equals(s.get("state"))) {
+                state.add("server " + s.get("name") + " " + s.get("role") + " " + s.get("config") + " "
+                        + s.get("inputs"));
+            }
+        }
+        state.add("inputs " + new java.util.TreeMap<>(fleet.getMap("inputs")));
+        state.add("arrays " + fleet.getList("arrays"));
+        state.add("schema "
+                + given().get(BatonStack.url(Service.DB) + "/migrations/" + deployment)
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("name"));
+        for (Map<String, Object> m : given().get(BatonStack.url(Service.LB) + "/balancer/" + deployment)
+                .then()
+                .extract()
+                .jsonPath()
+                .<Map<String, Object>>getList("")) {
+            // a balancer Baton did not set up learns the old servers as serving; they must still serve
+            assertThat(m.get("server")).as("only the old servers are members").isIn("app-1", "app-2", "app-3");
+            assertThat(m.get("state")).isEqualTo("READY");
+        }
+        return state;
+    }
+
+    @Test
+    void threeAppServersAreReplacedByThreeOnTheNewCodeAndTemplate() throws Exception {
+        register("g-app");
+        String id = start("g-app");
+        JsonPath done = awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED");
+        assertThat(done.getString("state")).as(done.prettify()).isEqualTo("COMPLETED");
+        assertThat(done.getString("steps.find { it.name == 'AWAIT_SESSIONS_DRAINED' }.details.sessionsCut"))
+                .isEqualTo("0");
+
+        JsonPath fleet = fleet("g-app");
+        List<Map<String, Object>> live =
+                fleet.getList("servers.findAll { it.role == 'APP' && it.state == 'OPERATIONAL' }");
+        assertThat(live).hasSize(3).allSatisfy(s -> {
+            assertThat(s.get("createdBy")).isEqualTo(id);
+            assertThat(((Map<?, ?>) s.get("config")).get("templateRevision")).isEqualTo(8);
+            assertThat(((Map<?, ?>) s.get("inputs")).get("REPOSITORY_REF")).isEqualTo("v1.5.0");
+        });
+        assertThat(fleet.getList("servers.findAll { it.name in ['app-1', 'app-2', 'app-3'] }.state"))
+                .containsOnly("TERMINATED");
+        assertThat(fleet.getList("arrays"))
+                .containsExactly(Map.of(
+                        "name",
+                        "app-array",
+                        "serverTemplate",
+                        "PHP App Server",
+                        "templateRevision",
+                        8,
+                        "enabled",
+                        true));
+        assertThat(fleet.getString("inputs.REPOSITORY_REF")).isEqualTo("v1.5.0");
+        assertThat(given().get(BatonStack.url(Service.CLOUD) + "/deployments/g-app/inputs.csv?upgrade=" + id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("REPOSITORY_REF,v1.4.2");
+        assertThat(given().get(BatonStack.url(Service.DB) + "/migrations/g-app")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("name"))
+                .containsExactly("order-notes");
+        List<String> members = given().get(BatonStack.url(Service.LB) + "/balancer/g-app")
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("server");
+        assertThat(members).hasSize(3).doesNotContain("app-1", "app-2", "app-3");
+    }
+
+    @Test
+    void aFaultAtEachStepBeforeThePivotLeavesEverythingAsItWas() throws Exception {
+        List<StepName> steps = List.of(
+                StepName.BACKUP_DATABASE,
+                StepName.RUN_MIGRATIONS,
+                StepName.SAVE_INPUTS,
+                StepName.SET_INPUTS,
+                StepName.LAUNCH_APP_SERVERS,
+                StepName.DISABLE_ARRAY,
+                StepName.ATTACH_NEW_SERVERS,
+                StepName.DRAIN_OLD_SERVERS,
+                StepName.AWAIT_SESSIONS_DRAINED,
+                StepName.DETACH_OLD_SERVERS,
+                StepName.UPDATE_ARRAY,
+                StepName.SMOKE_TEST);
+        Map<StepName, String> ids = new HashMap<>();
+        Map<StepName, List<String>> before = new HashMap<>();
+        for (StepName step : steps) {
+            String deployment = "h-" + step.name().toLowerCase().replace('_', '-');
+            register(deployment);
+            before.put(step, state(deployment));
+            fault(
+                    DatabaseUpgradeIT.service(step.owner()),
+                    "{\"step\":\"" + step + "\",\"deployment\":\"" + deployment + "\"}");
+            ids.put(step, start(deployment));
+        }
+        for (StepName step : steps) {
+            String deployment = "h-" + step.name().toLowerCase().replace('_', '-');
+            JsonPath ended = awaitState(ids.get(step), timeout(), "ROLLED_BACK", "COMPLETED", "FAILED");
+            assertThat(ended.getString("state"))
+                    .as(step + ": " + ended.getString("failure"))
+                    .isEqualTo("ROLLED_BACK");
+            assertThat(state(deployment)).as("after a fault in " + step).isEqualTo(before.get(step));
+        }
+    }
+}
