@@ -51,6 +51,10 @@ class ApplicationUpgradeIT {
     }
 
     static String start(String deployment) {
+        return start(deployment, "PT1M");
+    }
+
+    static String start(String deployment, String sessionTtl) {
         return given().contentType(ContentType.JSON)
                 .body(
                         """
@@ -189,5 +193,74 @@ class ApplicationUpgradeIT {
                     .isEqualTo("ROLLED_BACK");
             assertThat(state(deployment)).as("after a fault in " + step).isEqualTo(before.get(step));
         }
+    }
+
+    /** The old servers serve, and clients hold sessions on them when the upgrade starts. */
+    static void busy(String deployment, int sessions, double seconds) {
+        String lb = BatonStack.url(Service.LB) + "/balancer/" + deployment;
+        given().contentType(ContentType.JSON)
+                .body("{\"app-1\": \"app-1:80\", \"app-2\": \"app-2:80\", \"app-3\": \"app-3:80\"}")
+                .post(lb + "/members")
+                .then()
+                .statusCode(200);
+        List<String> took = given().contentType(ContentType.JSON)
+                .body("{\"count\": " + sessions + ", \"seconds\": " + seconds + "}")
+                .post(lb + "/sessions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("");
+        assertThat(took).hasSize(sessions).allMatch(server -> server.startsWith("app-"));
+    }
+
+    @Test
+    void theDrainWaitsForLongSessionsAndCutsNone() throws Exception {
+        register("i-drain");
+        busy("i-drain", 6, 8);
+        String id = start("i-drain", "PT2M");
+        JsonPath done = awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED");
+        assertThat(done.getString("state")).isEqualTo("COMPLETED");
+        Map<String, String> drain = done.getMap("steps.find { it.name == 'AWAIT_SESSIONS_DRAINED' }.details");
+        assertThat(drain).containsEntry("drained", "true").containsEntry("sessionsCut", "0");
+        assertThat(Long.parseLong(drain.get("drainMillis")))
+                .as("it waited for the sessions, not for the TTL")
+                .isBetween(1_000L, 60_000L);
+    }
+
+    @Test
+    void aDrainPastTheTtlReportsTheSessionsItCut() throws Exception {
+        register("i-ttl");
+        busy("i-ttl", 3, 600);
+        String id = start("i-ttl", "PT1S");
+        JsonPath done = awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED");
+        assertThat(done.getString("state")).isEqualTo("COMPLETED");
+        Map<String, String> drain = done.getMap("steps.find { it.name == 'AWAIT_SESSIONS_DRAINED' }.details");
+        assertThat(drain).containsEntry("drained", "false").containsEntry("sessionsCut", "3");
+    }
+
+    @Test
+    void anIncompatibleMigrationIsRefusedAndNothingHappens() throws Exception {
+        register("j-refused");
+        List<String> before = state("j-refused");
+        given().contentType(ContentType.JSON)
+                .body(
+                        """
+                        {"deployment": "j-refused", "kind": "application",
+                         "source": {"repository": "https://git.example.com/shop.git", "ref": "v2.0.0"},
+                         "migrations": [{"up": "ALTER TABLE orders DROP COLUMN note", "down": "ALTER TABLE orders ADD COLUMN note text"}],
+                         "sessionTtl": "PT1M"}""")
+                .post(BatonStack.url(Service.PLANNER) + "/upgrades")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", org.hamcrest.Matchers.equalTo("https://baton.dev/problems/incompatible-migration"));
+        assertThat(given().get(BatonStack.url(Service.PLANNER) + "/upgrades?deployment=j-refused")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList(""))
+                .isEmpty();
+        assertThat(state("j-refused")).isEqualTo(before);
     }
 }
