@@ -132,6 +132,15 @@ class CloudServiceTest {
                 .toList();
     }
 
+    /** The first event of this upgrade with this CloudEvents type among the records. */
+    static SagaEvent first(List<KafkaProbe.Record> records, String upgradeId, String type) {
+        return records.stream()
+                .filter(r -> upgradeId.equals(r.key()) && r.type().equals(type))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
+    }
+
     static String publish(Owner from, SagaEvent event) {
         return kafka.sendCloudEvent(
                 from.topic(), event.upgradeId(), event.type(from), from.source(), Json.write(event));
@@ -386,11 +395,7 @@ class CloudServiceTest {
                         == 2,
                 Duration.ofSeconds(30),
                 CLOUD_EVENTS);
-        SagaEvent set = records.stream()
-                .filter(r -> id.equals(r.key()) && r.type().equals("baton.cloud.inputs-set.v1"))
-                .map(r -> Json.read(r.value(), SagaEvent.class))
-                .findFirst()
-                .orElseThrow();
+        SagaEvent set = first(records, id, "baton.cloud.inputs-set.v1");
         assertThat(set.slip().facts()).containsEntry("inputsSet", "REPOSITORY_URL, REPOSITORY_REF, FEATURE_INVOICES");
         assertThat(records.stream().filter(r -> id.equals(r.key())).map(KafkaProbe.Record::type))
                 .contains("baton.cloud.database-backed-up.v1", "baton.cloud.inputs-saved.v1");
@@ -462,11 +467,7 @@ class CloudServiceTest {
         assertThat(updated.arrays()).containsExactly(new ServerArrayView("app-array", "PHP App Server", 4, true));
 
         // the smoke test fails at lb-service: the array gets its old template back, then is enabled as before
-        SagaEvent done = records.stream()
-                .filter(r -> id.equals(r.key()) && r.type().equals("baton.cloud.array-updated.v1"))
-                .map(r -> Json.read(r.value(), SagaEvent.class))
-                .findFirst()
-                .orElseThrow();
+        SagaEvent done = first(records, id, "baton.cloud.array-updated.v1");
         publish(
                 Owner.LB,
                 done.next(
@@ -528,11 +529,7 @@ class CloudServiceTest {
                                 id.equals(r.key()) && r.type().equals("baton.cloud.old-app-servers-terminated.v1")),
                 Duration.ofSeconds(30),
                 CLOUD_EVENTS);
-        SagaEvent launched = records.stream()
-                .filter(r -> id.equals(r.key()) && r.type().equals("baton.cloud.app-servers-launched.v1"))
-                .map(r -> Json.read(r.value(), SagaEvent.class))
-                .findFirst()
-                .orElseThrow();
+        SagaEvent launched = first(records, id, "baton.cloud.app-servers-launched.v1");
         assertThat(launched.slip().facts())
                 .containsEntry("oldServers", "app-1=app-1." + d.name() + ".sim:80")
                 .containsEntry("newServers", "app-2=app-2." + d.name() + ".sim:80");

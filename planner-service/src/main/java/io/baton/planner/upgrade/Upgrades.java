@@ -95,42 +95,13 @@ public class Upgrades {
         DatabaseUpgrade upgrade =
                 new DatabaseUpgrade(decision.classification(), decision.reason(), request.change(), target, topology);
         List<PlannedStep> plan = PlanBuilder.database(upgrade, request.approvalRequired());
-        if (dryRun) {
-            return new PlanView(
-                    null,
-                    deployment.name(),
-                    UpgradeKind.DATABASE,
-                    null,
-                    true,
-                    decision.classification(),
-                    decision.reason(),
-                    decision.changed(),
-                    plan);
-        }
-        String id = UUID.randomUUID().toString();
-        Instant now = Instant.now();
-        SagaEvent requested = new SagaEvent(
-                id,
+        return begin(
                 deployment.name(),
                 UpgradeKind.DATABASE,
-                Phase.REQUESTED,
-                -1,
-                null,
-                PlanBuilder.slip(plan),
                 new UpgradeSpec(upgrade, request.approvalRequired()),
-                now);
-        begin(requested, decision, plan, now);
-        relay.wake();
-        return new PlanView(
-                id,
-                deployment.name(),
-                UpgradeKind.DATABASE,
-                UpgradeState.RUNNING.name(),
-                false,
-                decision.classification(),
-                decision.reason(),
-                decision.changed(),
-                plan);
+                decision,
+                plan,
+                dryRun);
     }
 
     private PlanView application(CreateUpgrade request, boolean dryRun) {
@@ -207,46 +178,55 @@ public class Upgrades {
         List<PlannedStep> plan = PlanBuilder.application(upgrade, appServers, request.approvalRequired());
         String reason = "minor upgrade of " + appServers + " application server(s) to " + upgrade.ref()
                 + (migrations.isEmpty() ? "" : " with " + migrations.size() + " additive migration(s)");
-        if (dryRun) {
-            return new PlanView(
-                    null,
-                    deployment.name(),
-                    UpgradeKind.APPLICATION,
-                    null,
-                    true,
-                    Classification.MINOR,
-                    reason,
-                    List.of(),
-                    plan);
-        }
-        String id = UUID.randomUUID().toString();
-        Instant now = Instant.now();
-        SagaEvent requested = new SagaEvent(
-                id,
+        return begin(
                 deployment.name(),
                 UpgradeKind.APPLICATION,
-                Phase.REQUESTED,
-                -1,
-                null,
-                PlanBuilder.slip(plan),
                 new UpgradeSpec(null, upgrade, request.approvalRequired()),
-                now);
-        begin(requested, new Decision(Classification.MINOR, reason, List.of()), plan, now);
-        relay.wake();
-        return new PlanView(
-                id,
-                deployment.name(),
-                UpgradeKind.APPLICATION,
-                UpgradeState.RUNNING.name(),
-                false,
-                Classification.MINOR,
-                reason,
-                List.of(),
-                plan);
+                new Decision(Classification.MINOR, reason, List.of()),
+                plan,
+                dryRun);
     }
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /** Answers the plan of a dry run; otherwise records the upgrade, publishes its plan and answers it running. */
+    private PlanView begin(
+            String deployment,
+            UpgradeKind kind,
+            UpgradeSpec spec,
+            Decision decision,
+            List<PlannedStep> plan,
+            boolean dryRun) {
+        if (dryRun) {
+            return new PlanView(
+                    null,
+                    deployment,
+                    kind,
+                    null,
+                    true,
+                    decision.classification(),
+                    decision.reason(),
+                    decision.changed(),
+                    plan);
+        }
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        SagaEvent requested =
+                new SagaEvent(id, deployment, kind, Phase.REQUESTED, -1, null, PlanBuilder.slip(plan), spec, now);
+        begin(requested, decision, plan, now);
+        relay.wake();
+        return new PlanView(
+                id,
+                deployment,
+                kind,
+                UpgradeState.RUNNING.name(),
+                false,
+                decision.classification(),
+                decision.reason(),
+                decision.changed(),
+                plan);
     }
 
     /** Records the upgrade and publishes its plan, in one transaction; 409 when the deployment is busy. */
