@@ -1,0 +1,84 @@
+package io.baton.local;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * A database server of the local fleet: a process on its own loopback address with its data under {@code dir}.
+ *
+ * @param upstream host:port of the server it replicates from, null for a primary
+ * @param slot the replication slot it streams through on its upstream (PostgreSQL), null when it uses none
+ */
+public record Instance(
+        String id,
+        String name,
+        String deployment,
+        String engine,
+        String host,
+        int port,
+        Path dir,
+        String upstream,
+        String slot) {
+
+    static final String FILE = "instance.properties";
+
+    public String address() {
+        return host + ":" + port;
+    }
+
+    public Path data() {
+        return dir.resolve("data");
+    }
+
+    public Path log() {
+        return dir.resolve("server.log");
+    }
+
+    public Instance following(String newUpstream, String newSlot) {
+        return new Instance(id, name, deployment, engine, host, port, dir, newUpstream, newSlot);
+    }
+
+    void save() throws IOException {
+        Properties p = new Properties();
+        p.setProperty("id", id);
+        p.setProperty("name", name);
+        p.setProperty("deployment", deployment);
+        p.setProperty("engine", engine);
+        p.setProperty("host", host);
+        p.setProperty("port", Integer.toString(port));
+        if (upstream != null) {
+            p.setProperty("upstream", upstream);
+        }
+        if (slot != null) {
+            p.setProperty("slot", slot);
+        }
+        Path tmp = dir.resolve(FILE + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, "a server of Baton's local cloud");
+        }
+        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static Instance load(Path dir) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve(FILE), StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return new Instance(
+                p.getProperty("id"),
+                p.getProperty("name"),
+                p.getProperty("deployment"),
+                p.getProperty("engine"),
+                p.getProperty("host"),
+                Integer.parseInt(p.getProperty("port")),
+                dir,
+                p.getProperty("upstream"),
+                p.getProperty("slot"));
+    }
+}

@@ -1,0 +1,237 @@
+package io.baton.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** MariaDB 10.11 servers: GTID replication, replicas made with mariadb-backup. */
+public final class MariadbServers implements DatabaseServers {
+
+    /** The login applications use: without privileges, so read_only holds it. */
+    public static final String APP_USER = "app";
+
+    public static final String APP_PASSWORD = "app";
+
+    private final LocalFleet fleet;
+    private final String user;
+
+    MariadbServers(LocalFleet fleet) {
+        this.fleet = fleet;
+        this.user = fleet.settings().mariadbUser();
+    }
+
+    @Override
+    public void initPrimary(Instance server) throws IOException, SQLException {
+        if (!Files.exists(server.data().resolve("mysql"))) {
+            Os.deleteTree(server.data());
+            writeConfig(server);
+            Os.chown(server.dir(), user);
+            Os.run(
+                    null,
+                    180,
+                    "mariadb-install-db",
+                    "--defaults-file=" + config(server),
+                    "--user=" + user,
+                    "--auth-root-authentication-method=normal",
+                    "--skip-test-db");
+        }
+        start(server);
+    }
+
+    @Override
+    public Instance initReplica(Instance server, Instance upstream, Instance source) throws IOException, SQLException {
+        if (!Files.exists(server.data().resolve("mysql"))) {
+            Path copy = server.dir().resolve("backup");
+            backup(source, copy);
+            restore(server, copy);
+            Os.deleteTree(copy);
+        }
+        return startReplica(server, upstream);
+    }
+
+    @Override
+    public Instance restoreReplica(Instance server, Path backup, Instance upstream) throws IOException, SQLException {
+        if (!Files.exists(server.data().resolve("mysql"))) {
+            if (!Files.exists(backup.resolve(COMPLETE))) {
+                throw new IOException("the backup " + backup.getFileName() + " is not complete; take it again");
+            }
+            restore(server, backup);
+        }
+        return startReplica(server, upstream);
+    }
+
+    @Override
+    public void backup(Instance source, Path target) throws IOException {
+        if (Files.exists(target.resolve(COMPLETE))) {
+            return;
+        }
+        Os.deleteTree(target);
+        Files.createDirectories(target);
+        Path data = target.resolve("data");
+        Os.run(
+                null,
+                3600,
+                "mariadb-backup",
+                "--backup",
+                "--host=" + source.host(),
+                "--port=" + source.port(),
+                "--user=root",
+                "--datadir=" + source.data(),
+                "--target-dir=" + data);
+        Os.run(null, 3600, "mariadb-backup", "--prepare", "--target-dir=" + data);
+        Files.writeString(target.resolve(COMPLETE), source.name() + "\n");
+    }
+
+    @Override
+    public void createApplicationDatabase(Instance primary, String database) throws SQLException {
+        String db = "`" + database.replace("`", "") + "`";
+        Sql.exec(
+                Engines.MARIADB,
+                primary.address(),
+                "CREATE DATABASE IF NOT EXISTS " + db,
+                "CREATE USER IF NOT EXISTS '" + APP_USER + "'@'127.%' IDENTIFIED BY '" + APP_PASSWORD + "'",
+                "GRANT ALL PRIVILEGES ON " + db + ".* TO '" + APP_USER + "'@'127.%'");
+    }
+
+    @Override
+    public void start(Instance server) throws IOException {
+        if (!running(server)) {
+            Os.spawn(server.log(), "mariadbd", "--defaults-file=" + config(server));
+        }
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (true) {
+            try (Connection c = Sql.admin(Engines.MARIADB, server.address(), null)) {
+                return;
+            } catch (SQLException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException(server.name() + " did not start within 90 s; see " + server.log(), e);
+                }
+                Os.sleep(100);
+            }
+        }
+    }
+
+    @Override
+    public void stop(Instance server) throws IOException {
+        Long pid = pid(server);
+        if (pid == null) {
+            return;
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        waitGone(pid, 120_000);
+    }
+
+    @Override
+    public boolean running(Instance server) {
+        Long pid = pid(server);
+        return pid != null && Os.alive(pid);
+    }
+
+    @Override
+    public void destroy(Instance server) throws IOException {
+        Long pid = pid(server);
+        if (pid != null) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            waitGone(pid, 30_000);
+        }
+    }
+
+    private Instance startReplica(Instance server, Instance upstream) throws IOException, SQLException {
+        start(server);
+        Instance replica = fleet.update(server.following(upstream.address(), null));
+        try (Connection c = Sql.admin(Engines.MARIADB, server.address(), null)) {
+            if (Sql.one(c, "SHOW SLAVE STATUS") == null) {
+                String gtid = backupPosition(server);
+                Sql.exec(
+                        c,
+                        "SET GLOBAL read_only = 1",
+                        "SET GLOBAL gtid_slave_pos = " + Sql.literal(gtid),
+                        changeMaster(upstream.address(), "slave_pos"),
+                        "START SLAVE");
+            }
+        }
+        return replica;
+    }
+
+    /** The CHANGE MASTER statement that makes a server follow {@code upstream} with GTIDs. */
+    public static String changeMaster(String upstream, String gtidMode) {
+        String[] hp = upstream.split(":");
+        return "CHANGE MASTER TO master_host = " + Sql.literal(hp[0]) + ", master_port = " + hp[1]
+                + ", master_user = 'root', master_password = '', master_use_gtid = " + gtidMode
+                + ", master_connect_retry = 1";
+    }
+
+    private void restore(Instance server, Path backup) throws IOException {
+        Os.deleteTree(server.data());
+        Os.run(
+                null,
+                3600,
+                "cp",
+                "-a",
+                backup.resolve("data").toString(),
+                server.data().toString());
+        // the position the copy ends at, kept beside the data for the replica's first start
+        Files.copy(
+                backup.resolve("data").resolve("xtrabackup_binlog_info"),
+                server.dir().resolve(BACKUP_POSITION),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        writeConfig(server);
+        Os.chown(server.dir(), user);
+    }
+
+    private static String backupPosition(Instance server) throws IOException {
+        Path info = server.dir().resolve(BACKUP_POSITION);
+        String[] fields = Files.readString(info, StandardCharsets.UTF_8).strip().split("\\s+");
+        return fields.length >= 3 ? fields[2] : "";
+    }
+
+    private void writeConfig(Instance server) throws IOException {
+        String[] octets = server.host().split("\\.");
+        int serverId = Integer.parseInt(octets[2]) * 256 + Integer.parseInt(octets[3]);
+        String cnf = "[mariadbd]\n"
+                + "datadir = " + server.data() + "\n"
+                + "bind-address = " + server.host() + "\n"
+                + "port = " + server.port() + "\n"
+                + "socket = " + server.dir().resolve("mysqld.sock") + "\n"
+                + "pid-file = " + server.dir().resolve("mysqld.pid") + "\n"
+                + "log-error = " + server.log() + "\n"
+                + "user = " + user + "\n"
+                + "server-id = " + serverId + "\n"
+                + "log-bin = binlog\n"
+                + "log-slave-updates = ON\n"
+                + "binlog-format = ROW\n"
+                + "gtid-strict-mode = ON\n"
+                + "skip-name-resolve\n"
+                + "innodb-buffer-pool-size = 64M\n"
+                + "innodb-log-file-size = 48M\n";
+        Files.writeString(config(server), cnf, StandardCharsets.UTF_8);
+    }
+
+    private static Path config(Instance server) {
+        return server.dir().resolve("my.cnf");
+    }
+
+    private static Long pid(Instance server) {
+        try {
+            Path file = server.dir().resolve("mysqld.pid");
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void waitGone(long pid, long timeoutMillis) throws IOException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (Os.alive(pid)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException("process " + pid + " did not stop within " + timeoutMillis + " ms");
+            }
+            Os.sleep(50);
+        }
+    }
+
+    private static final String BACKUP_POSITION = "backup-position";
+}

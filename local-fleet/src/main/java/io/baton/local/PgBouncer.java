@@ -1,0 +1,136 @@
+package io.baton.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A PgBouncer in transaction pooling mode, driven through its admin console. PAUSE waits for the transactions in
+ * flight to end and then holds new ones; RESUME lets them go to wherever the configuration points after RELOAD.
+ */
+public final class PgBouncer {
+
+    public static final int PORT = 6432;
+
+    private final WritePath path;
+
+    PgBouncer(WritePath path) {
+        this.path = path;
+    }
+
+    public void pause() throws IOException {
+        command("PAUSE");
+    }
+
+    public void resume() throws IOException {
+        command("RESUME");
+    }
+
+    void reload() throws IOException {
+        command("RELOAD");
+    }
+
+    private void command(String command) throws IOException {
+        try (AdminConsole console = AdminConsole.open(path.host(), path.port())) {
+            console.run(command);
+        } catch (AdminConsole.ConsoleError e) {
+            // repeating a PAUSE or RESUME after a restart of the caller is not an error
+            if (!(e.getMessage().contains("already suspended/paused")
+                    || e.getMessage().contains("not paused"))) {
+                throw e;
+            }
+        }
+    }
+
+    void writeConfig(String master) throws IOException {
+        String[] hp = master.split(":");
+        Path dir = path.dir();
+        String ini = "[databases]\n"
+                + "* = host=" + hp[0] + " port=" + hp[1] + "\n\n"
+                + "[pgbouncer]\n"
+                + "listen_addr = " + path.host() + "\n"
+                + "listen_port = " + path.port() + "\n"
+                + "unix_socket_dir =\n"
+                + "auth_type = trust\n"
+                + "auth_file = " + dir.resolve("users.txt") + "\n"
+                + "admin_users = postgres\n"
+                + "pool_mode = transaction\n"
+                + "ignore_startup_parameters = extra_float_digits\n"
+                + "max_client_conn = 500\n"
+                + "default_pool_size = 20\n"
+                + "server_reset_query =\n"
+                + "pidfile = " + dir.resolve("pgbouncer.pid") + "\n"
+                + "logfile = " + dir.resolve("pgbouncer.log") + "\n";
+        Path tmp = dir.resolve("pgbouncer.ini.tmp");
+        Files.writeString(tmp, ini, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("users.txt"), "\"postgres\" \"\"\n\"app\" \"\"\n", StandardCharsets.UTF_8);
+        Files.move(
+                tmp,
+                dir.resolve("pgbouncer.ini"),
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Os.chown(dir, path.fleet().settings().postgresUser());
+    }
+
+    void start() throws IOException {
+        if (running()) {
+            return;
+        }
+        Os.run(
+                path.fleet().settings().postgresUser(),
+                30,
+                "pgbouncer",
+                "-d",
+                path.dir().resolve("pgbouncer.ini").toString());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try (AdminConsole console = AdminConsole.open(path.host(), path.port())) {
+                return;
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException(
+                            "PgBouncer did not start on " + path.address() + "; see "
+                                    + path.dir().resolve("pgbouncer.log"),
+                            e);
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", ie);
+                }
+            }
+        }
+    }
+
+    public boolean running() {
+        Long pid = pid();
+        return pid != null && Os.alive(pid);
+    }
+
+    void stop() throws IOException {
+        Long pid = pid();
+        if (pid != null) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (Os.alive(pid) && System.currentTimeMillis() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private Long pid() {
+        try {
+            Path file = path.dir().resolve("pgbouncer.pid");
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+}

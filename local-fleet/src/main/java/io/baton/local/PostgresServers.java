@@ -1,0 +1,313 @@
+package io.baton.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** PostgreSQL 15 servers: initdb, streaming replicas made with pg_basebackup through a replication slot. */
+public final class PostgresServers implements DatabaseServers {
+
+    /** The login applications use: no superuser, so it cannot escape a fence. */
+    public static final String APP_USER = "app";
+
+    private final LocalFleet fleet;
+    private final String user;
+
+    PostgresServers(LocalFleet fleet) {
+        this.fleet = fleet;
+        this.user = fleet.settings().postgresUser();
+    }
+
+    @Override
+    public void initPrimary(Instance server) throws IOException {
+        if (!Files.exists(server.data().resolve("PG_VERSION"))) {
+            Os.deleteTree(server.data());
+            Os.chown(server.dir(), user);
+            Os.run(
+                    user,
+                    120,
+                    bin("initdb"),
+                    "-D",
+                    server.data().toString(),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "-E",
+                    "UTF8");
+            configure(server);
+        }
+        start(server);
+    }
+
+    @Override
+    public Instance initReplica(Instance server, Instance upstream, Instance source) throws IOException, SQLException {
+        String slot = slotName(server);
+        if (!Files.exists(server.data().resolve("PG_VERSION"))) {
+            Os.deleteTree(server.data());
+            Os.chown(server.dir(), user);
+            dropSlot(upstream.address(), slot);
+            // -R writes standby.signal and primary_conninfo; -C -S makes the slot that keeps the WAL it needs
+            Os.run(
+                    user,
+                    3600,
+                    bin("pg_basebackup"),
+                    "-h",
+                    upstream.host(),
+                    "-p",
+                    Integer.toString(upstream.port()),
+                    "-U",
+                    "postgres",
+                    "-D",
+                    server.data().toString(),
+                    "-X",
+                    "stream",
+                    "-c",
+                    "fast",
+                    "-R",
+                    "-C",
+                    "-S",
+                    slot);
+            configure(server);
+        }
+        Instance replica = fleet.update(server.following(upstream.address(), slot));
+        start(replica);
+        return replica;
+    }
+
+    @Override
+    public Instance restoreReplica(Instance server, Path backup, Instance upstream) throws IOException, SQLException {
+        String slot = slotName(server);
+        if (!Files.exists(server.data().resolve("PG_VERSION"))) {
+            if (!Files.exists(backup.resolve(COMPLETE))) {
+                throw new IOException("the backup " + backup.getFileName() + " is not complete; take it again");
+            }
+            Os.deleteTree(server.data());
+            Os.chown(server.dir(), user);
+            Os.run(
+                    user,
+                    3600,
+                    "cp",
+                    "-a",
+                    backup.resolve("data").toString(),
+                    server.data().toString());
+            dropSlot(upstream.address(), slot);
+            Sql.exec(
+                    Engines.POSTGRESQL,
+                    upstream.address(),
+                    "SELECT pg_create_physical_replication_slot(" + Sql.literal(slot) + ", true)");
+            follow(server, upstream.address(), slot);
+            configure(server);
+        }
+        Instance replica = fleet.update(server.following(upstream.address(), slot));
+        start(replica);
+        return replica;
+    }
+
+    @Override
+    public void backup(Instance source, Path target) throws IOException {
+        if (Files.exists(target.resolve(COMPLETE))) {
+            return;
+        }
+        Os.deleteTree(target);
+        Files.createDirectories(target);
+        Os.chown(target, user);
+        Os.run(
+                user,
+                3600,
+                bin("pg_basebackup"),
+                "-h",
+                source.host(),
+                "-p",
+                Integer.toString(source.port()),
+                "-U",
+                "postgres",
+                "-D",
+                target.resolve("data").toString(),
+                "-X",
+                "stream",
+                "-c",
+                "fast");
+        Files.writeString(target.resolve(COMPLETE), source.name() + "\n");
+    }
+
+    @Override
+    public void createApplicationDatabase(Instance primary, String database) throws SQLException {
+        try (Connection c = Sql.admin(Engines.POSTGRESQL, primary.address(), null)) {
+            if (Sql.one(c, "SELECT 1 FROM pg_roles WHERE rolname = " + Sql.literal(APP_USER)) == null) {
+                Sql.exec(c, "CREATE ROLE " + APP_USER + " LOGIN");
+            }
+            if (Sql.one(c, "SELECT 1 FROM pg_database WHERE datname = " + Sql.literal(database)) == null) {
+                Sql.exec(c, "CREATE DATABASE \"" + database.replace("\"", "") + "\" OWNER " + APP_USER);
+            }
+        }
+    }
+
+    @Override
+    public void start(Instance server) throws IOException {
+        if (running(server)) {
+            return;
+        }
+        Os.run(
+                user,
+                120,
+                bin("pg_ctl"),
+                "-D",
+                server.data().toString(),
+                "-l",
+                server.log().toString(),
+                "-w",
+                "-t",
+                "90",
+                "start");
+    }
+
+    @Override
+    public void stop(Instance server) throws IOException {
+        if (running(server)) {
+            Os.run(user, 120, bin("pg_ctl"), "-D", server.data().toString(), "-m", "fast", "-w", "-t", "90", "stop");
+        }
+    }
+
+    @Override
+    public boolean running(Instance server) {
+        Path pidFile = server.data().resolve("postmaster.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return false;
+            }
+            String first =
+                    Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).strip();
+            return Os.alive(Long.parseLong(first));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void destroy(Instance server) throws IOException {
+        if (running(server)) {
+            Os.run(user, 60, bin("pg_ctl"), "-D", server.data().toString(), "-m", "immediate", "-w", "stop");
+        }
+        if (server.upstream() != null && server.slot() != null) {
+            // the walsender lets go of the slot a moment after the replica is gone
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (true) {
+                try {
+                    dropSlot(server.upstream(), server.slot());
+                    break;
+                } catch (SQLException e) {
+                    if (System.currentTimeMillis() > deadline || !e.getMessage().contains("is active")) {
+                        break;
+                    }
+                    Os.sleep(100);
+                }
+            }
+        }
+    }
+
+    /** The location of the last checkpoint in a stopped server's control file: its final position after a clean stop. */
+    public ControlData controlData(Instance server) throws IOException {
+        String out = Os.run(null, 30, bin("pg_controldata"), "-D", server.data().toString());
+        String state = null;
+        String checkpoint = null;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("Database cluster state:")) {
+                state = line.substring(line.indexOf(':') + 1).strip();
+            } else if (line.startsWith("Latest checkpoint location:")) {
+                checkpoint = line.substring(line.indexOf(':') + 1).strip();
+            }
+        }
+        return new ControlData(state, checkpoint);
+    }
+
+    /** @param state "shut down" after a clean stop of a primary, "in production" while it runs */
+    public record ControlData(String state, String checkpointLocation) {}
+
+    /**
+     * Turns a stopped server into a replica of {@code upstream} and starts it. It must have been stopped cleanly
+     * before the upstream was promoted, so that their histories do not fork. A slot it still holds for a server that
+     * no longer follows it is dropped.
+     */
+    public Instance rejoin(Instance server, String upstream, String staleSlot) throws IOException {
+        follow(server, upstream, null);
+        Instance replica = fleet.update(server.following(upstream, null));
+        start(replica);
+        if (staleSlot != null) {
+            try {
+                dropSlot(replica.address(), staleSlot);
+            } catch (SQLException e) {
+                // a slot left on a replica retains nothing while it replays; the server's log says why it stayed
+            }
+        }
+        return replica;
+    }
+
+    /** Writes standby.signal and the connection to the upstream; the server follows it from its next start. */
+    private void follow(Instance server, String upstream, String slot) throws IOException {
+        Path auto = server.data().resolve("postgresql.auto.conf");
+        List<String> lines = new ArrayList<>();
+        if (Files.exists(auto)) {
+            for (String line : Files.readAllLines(auto, StandardCharsets.UTF_8)) {
+                if (!line.startsWith("primary_conninfo") && !line.startsWith("primary_slot_name")) {
+                    lines.add(line);
+                }
+            }
+        }
+        String[] hp = upstream.split(":");
+        lines.add("primary_conninfo = 'host=" + hp[0] + " port=" + hp[1] + " user=postgres application_name="
+                + server.name() + "'");
+        if (slot != null) {
+            lines.add("primary_slot_name = '" + slot + "'");
+        }
+        Files.write(auto, lines, StandardCharsets.UTF_8);
+        Files.writeString(server.data().resolve("standby.signal"), "");
+        Os.chown(server.data(), user);
+    }
+
+    private void configure(Instance server) throws IOException {
+        Path conf = server.data().resolve("postgresql.conf");
+        String settings = "\n# Baton local cloud: this server's address and replication\n"
+                + "listen_addresses = '" + server.host() + "'\n"
+                + "port = " + server.port() + "\n"
+                + "unix_socket_directories = ''\n"
+                + "cluster_name = '" + server.name() + "'\n"
+                + "wal_level = replica\n"
+                + "max_wal_senders = 10\n"
+                + "max_replication_slots = 10\n"
+                // a rejoined old master follows without a slot; this much WAL stays for it
+                + "wal_keep_size = '512MB'\n"
+                + "hot_standby = on\n"
+                + "shared_buffers = '32MB'\n";
+        Files.writeString(conf, settings, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        Path hba = server.data().resolve("pg_hba.conf");
+        Files.writeString(
+                hba,
+                "\n# Baton local cloud: loopback only\nhost all all 127.0.0.0/8 trust\n"
+                        + "host replication all 127.0.0.0/8 trust\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        Os.chown(server.data(), user);
+    }
+
+    private static void dropSlot(String address, String slot) throws SQLException {
+        try (Connection c = Sql.admin(Engines.POSTGRESQL, address, null)) {
+            if (Sql.one(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = " + Sql.literal(slot)) != null) {
+                Sql.exec(c, "SELECT pg_drop_replication_slot(" + Sql.literal(slot) + ")");
+            }
+        }
+    }
+
+    static String slotName(Instance server) {
+        return "baton_" + server.name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+    }
+
+    private String bin(String tool) {
+        return fleet.settings().postgresBin().resolve(tool).toString();
+    }
+}

@@ -1,0 +1,105 @@
+package io.baton.local;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * Where a deployment's applications send their writes. For PostgreSQL it is a PgBouncer on its own address that
+ * can hold writes (PAUSE) while the master changes and then send them to the new one; for MariaDB it is the
+ * master's address itself, which Baton publishes and moves.
+ *
+ * @param host where applications connect
+ */
+public record WritePath(LocalFleet fleet, String deployment, String engine, String host, int port, Path dir) {
+
+    static final String FILE = "write-path.properties";
+
+    public String address() {
+        return host + ":" + port;
+    }
+
+    /** The master writes reach now. */
+    public String target() throws IOException {
+        return properties().getProperty("target");
+    }
+
+    public boolean pooled() {
+        return Engines.POSTGRESQL.equals(engine);
+    }
+
+    public PgBouncer pgbouncer() {
+        return new PgBouncer(this);
+    }
+
+    /** Sends writes to {@code master} from now on (for PgBouncer: rewrites its configuration and reloads it). */
+    public void pointAt(String master) throws IOException {
+        Properties p = properties();
+        p.setProperty("target", master);
+        if (pooled()) {
+            pgbouncer().writeConfig(master);
+            save(p);
+            pgbouncer().reload();
+        } else {
+            save(p);
+        }
+    }
+
+    void create(String master) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("deployment", deployment);
+        p.setProperty("engine", engine);
+        p.setProperty("host", host);
+        p.setProperty("port", Integer.toString(port));
+        p.setProperty("target", master);
+        if (pooled()) {
+            pgbouncer().writeConfig(master);
+            Os.chown(dir, fleet.settings().postgresUser());
+        }
+        save(p);
+        if (pooled()) {
+            pgbouncer().start();
+        }
+    }
+
+    void destroy() throws IOException {
+        if (pooled()) {
+            pgbouncer().stop();
+        }
+    }
+
+    private Properties properties() throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve(FILE), StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    private void save(Properties p) throws IOException {
+        Path tmp = dir.resolve(FILE + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, "the write path of " + deployment);
+        }
+        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static WritePath load(LocalFleet fleet, Path dir) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve(FILE), StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return new WritePath(
+                fleet,
+                p.getProperty("deployment"),
+                p.getProperty("engine"),
+                p.getProperty("host"),
+                Integer.parseInt(p.getProperty("port")),
+                dir);
+    }
+}
