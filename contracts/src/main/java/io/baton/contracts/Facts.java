@@ -23,5 +23,11 @@ public final class Facts {
     public static final String NEW_MASTER_APPLIED_POSITION = "newMasterAppliedPosition";
     public static final String WRITE_FENCE_MILLIS = "writeFenceMillis";
 
+    /** The same proof for the switchover back to the old master when a promoted upgrade is rolled back. */
+    public static final String SWITCH_BACK_FINAL_POSITION = "switchBackFinalPosition";
+
+    public static final String SWITCH_BACK_APPLIED_POSITION = "switchBackAppliedPosition";
+    public static final String SWITCH_BACK_FENCE_MILLIS = "switchBackFenceMillis";
+
     private Facts() {}
 }

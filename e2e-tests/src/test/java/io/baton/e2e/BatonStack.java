@@ -24,11 +24,22 @@ import java.util.Set;
 final class BatonStack {
 
     private static Stack stack;
+    private static Map<String, String> config;
 
     private BatonStack() {}
 
+    /** The stack on the sim fleet. */
     static synchronized Stack get() throws Exception {
+        return get(Map.of());
+    }
+
+    /** The stack with these service settings; a running stack with others is stopped first. */
+    static synchronized Stack get(Map<String, String> extraConfig) throws Exception {
+        if (stack != null && !config.equals(extraConfig)) {
+            close();
+        }
         if (stack == null) {
+            config = extraConfig;
             Path home = Path.of(System.getProperty("baton.home", ".."))
                     .toAbsolutePath()
                     .normalize();
@@ -36,8 +47,8 @@ final class BatonStack {
             for (Service s : Service.values()) {
                 ports.put(s, 0);
             }
-            stack = Stack.start(
-                    new Stack.Options(home, ports, 0, 0, home.resolve("e2e-tests/target/e2e-state"), false, Map.of()));
+            stack = Stack.start(new Stack.Options(
+                    home, ports, 0, 0, home.resolve("e2e-tests/target/e2e-state"), false, extraConfig));
         }
         return stack;
     }

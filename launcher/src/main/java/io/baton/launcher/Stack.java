@@ -2,6 +2,8 @@ package io.baton.launcher;
 
 import io.baton.infra.EmbeddedKafka;
 import io.baton.infra.EmbeddedPostgresServer;
+import io.baton.local.LocalFleet;
+import io.baton.local.Os;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -195,7 +197,27 @@ public final class Stack implements AutoCloseable {
         }
         kafka.close();
         postgres.close();
+        String localRoot = options.extraConfig().get(LOCAL_ROOT);
+        if (localRoot != null && !options.keepData()) {
+            // the local cloud's servers outlive the services by design; a stack that keeps nothing stops them
+            LocalFleet fleet = new LocalFleet(Path.of(localRoot), LocalFleet.Settings.defaults());
+            fleet.stopAll();
+            Os.deleteTree(fleet.root());
+        }
     }
+
+    /** The configuration that runs the stack on the local cloud: real servers under {@code root}. */
+    public static Map<String, String> localCloud(Path root) {
+        return Map.of(
+                "baton.cloud.provider",
+                "local",
+                "baton.db.driver",
+                "local",
+                LOCAL_ROOT,
+                root.toAbsolutePath().toString());
+    }
+
+    private static final String LOCAL_ROOT = "baton.local.root";
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -31,7 +31,8 @@ final class AdminConsole implements AutoCloseable {
     private AdminConsole(Socket socket) throws IOException {
         this.socket = socket;
         this.in = new DataInputStream(socket.getInputStream());
-        this.out = new DataOutputStream(socket.getOutputStream());
+        // one write per message: PgBouncer drops a client whose startup packet arrives in pieces
+        this.out = new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream()));
     }
 
     static AdminConsole open(String host, int port) throws IOException {

@@ -8,6 +8,19 @@ public final class Engines {
 
     private Engines() {}
 
+    /** The programs the local cloud needs for servers of {@code engine} that this machine lacks. */
+    public static java.util.List<String> missingTools(String engine) {
+        java.util.List<String> tools = MARIADB.equals(of(engine))
+                ? java.util.List.of("mariadbd", "mariadb-install-db", "mariadb-backup")
+                : java.util.List.of(
+                        LocalFleet.Settings.defaults()
+                                .postgresBin()
+                                .resolve("initdb")
+                                .toString(),
+                        "pgbouncer");
+        return tools.stream().filter(t -> !Os.installed(t)).toList();
+    }
+
     public static int port(String engine) {
         return MARIADB.equals(engine) ? 3306 : 5432;
     }

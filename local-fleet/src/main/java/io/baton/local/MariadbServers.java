@@ -143,7 +143,7 @@ public final class MariadbServers implements DatabaseServers {
         start(server);
         Instance replica = fleet.update(server.following(upstream.address(), null));
         try (Connection c = Sql.admin(Engines.MARIADB, server.address(), null)) {
-            if (Sql.one(c, "SHOW SLAVE STATUS") == null) {
+            if (!Sql.exists(c, "SHOW SLAVE STATUS")) {
                 String gtid = backupPosition(server);
                 Sql.exec(
                         c,

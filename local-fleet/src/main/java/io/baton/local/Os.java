@@ -110,8 +110,21 @@ public final class Os {
         }
     }
 
+    /**
+     * Whether a process runs. An exited daemon stays a zombie until its parent, often PID 1, reaps it (a second or
+     * more on some machines); a zombie has stopped and counts as gone.
+     */
     public static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (command) state ...": the state follows the last parenthesis
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
     }
 
     /** Whether a program is on this machine, at an absolute path or on the PATH. */

@@ -17,12 +17,13 @@ public final class Sql {
     /** A connection as the engine's administrator, on {@code host:port}. */
     public static Connection admin(String engine, String address, String database) throws SQLException {
         Properties p = new Properties();
-        p.setProperty("connectTimeout", "3");
         String url;
         if (Engines.MARIADB.equals(engine)) {
+            p.setProperty("connectTimeout", "3000");
             p.setProperty("user", "root");
             url = "jdbc:mariadb://" + address + "/" + (database == null ? "" : database);
         } else {
+            p.setProperty("connectTimeout", "3");
             p.setProperty("user", "postgres");
             p.setProperty("ApplicationName", "baton");
             url = "jdbc:postgresql://" + address + "/" + (database == null ? "postgres" : database);
@@ -34,6 +35,14 @@ public final class Sql {
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(query)) {
             return r.next() ? r.getString(1) : null;
+        }
+    }
+
+    /** Whether a query (such as SHOW SLAVE STATUS) returns a row at all, whatever its values. */
+    public static boolean exists(Connection c, String query) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(query)) {
+            return r.next();
         }
     }
 

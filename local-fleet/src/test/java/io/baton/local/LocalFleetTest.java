@@ -34,6 +34,11 @@ class LocalFleetTest {
         servers.createApplicationDatabase(master, "shop");
         WritePath path = fleet.createWritePath("shop", master);
         write(engine, path.address(), 1);
+        if (path.pooled()) {
+            path.pgbouncer().pause();
+            path.pointAt(master.address());
+            path.pgbouncer().resume();
+        }
 
         Instance slave = servers.initReplica(fleet.create("s", "db-2", "shop", engine), master, master);
         assertThat(slave.upstream()).isEqualTo(master.address());

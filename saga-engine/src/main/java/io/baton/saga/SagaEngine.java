@@ -414,8 +414,11 @@ public class SagaEngine {
                     throw new StepFailedException("this service has no handler for step " + step.name());
                 }
                 faults.check(step.name(), context.deployment(), FaultInjector.Target.COMPENSATION);
-                handler.compensate(context);
-                RoutingSlip slip = context.trigger().slip().withStatus(step.index(), StepStatus.COMPENSATED);
+                Map<String, String> facts = handler.undo(context);
+                RoutingSlip slip = context.trigger()
+                        .slip()
+                        .withStatus(step.index(), StepStatus.COMPENSATED)
+                        .withFacts(facts);
                 finish(
                         executionId,
                         State.DONE,

@@ -19,4 +19,10 @@ public interface StepHandler {
 
     /** Undoes a completed step. Only called for steps whose {@link StepName#compensable()} is true. */
     default void compensate(StepContext context) throws Exception {}
+
+    /** Undoes a completed step and returns what the undo found out, for the slip; by default, {@link #compensate}. */
+    default java.util.Map<String, String> undo(StepContext context) throws Exception {
+        compensate(context);
+        return java.util.Map.of();
+    }
 }

@@ -2,6 +2,8 @@ package io.baton.cloud.api;
 
 import io.baton.cloud.fleet.Fleet;
 import io.baton.cloud.fleet.InputsCsv;
+import io.baton.cloud.provider.CloudProvider;
+import io.baton.cloud.provider.Providers;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.saga.problem.ProblemException;
 import jakarta.validation.Valid;
@@ -28,14 +30,37 @@ public class DeploymentResource {
     public record SnapshotView(String id, String serverId, String createdBy, int progress, Instant createdAt) {}
 
     private final Fleet fleet;
+    private final Providers providers;
 
-    public DeploymentResource(Fleet fleet) {
+    public DeploymentResource(Fleet fleet, Providers providers) {
         this.fleet = fleet;
+        this.providers = providers;
     }
 
+    /**
+     * Registers a deployment. A cloud that runs real servers (local) launches them now: the master, its slaves
+     * from it, and the write path; if one cannot start, nothing is kept and the answer says why.
+     */
     @POST
     public Response register(@NotNull @Valid RegisterDeployment request) {
-        DeploymentView created = fleet.register(request);
+        DeploymentView registered = fleet.register(request);
+        CloudProvider provider = providers.current();
+        try {
+            provider.provision(registered).forEach((id, address) -> fleet.update(id, e -> e.address = address));
+        } catch (Exception e) {
+            try {
+                provider.unprovision(registered);
+            } catch (Exception cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            fleet.forget(registered.name());
+            throw new ProblemException(
+                    422,
+                    "cannot-provision",
+                    "Servers could not be started",
+                    "Deployment '" + request.name() + "' was not registered: " + e.getMessage());
+        }
+        DeploymentView created = fleet.deployment(registered.name()).orElseThrow();
         return Response.created(URI.create("/deployments/" + created.name()))
                 .entity(created)
                 .build();
@@ -79,6 +104,21 @@ public class DeploymentResource {
         return Response.ok(csv)
                 .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
                 .build();
+    }
+
+    /** Where the deployment's applications send their writes, for a cloud that runs a write path (local). */
+    @GET
+    @Path("/{name}/write-path")
+    public CloudProvider.WritePathView writePath(@PathParam("name") String name) throws Exception {
+        deployment(name);
+        return providers
+                .current()
+                .writePath(name)
+                .orElseThrow(() -> ProblemException.notFound(
+                        "no-write-path",
+                        "Deployment '" + name
+                                + "' has no write path in this cloud; its applications connect to the master"
+                                + " directly."));
     }
 
     static ProblemException unknown(String name) {

@@ -203,6 +203,19 @@ public class Fleet {
         }));
     }
 
+    /** Removes a deployment whose registration could not be completed, with its servers and arrays. */
+    public void forget(String deployment) {
+        tx.run(s -> s.createMutationQuery("delete from ServerEntity where deployment = :d")
+                .setParameter("d", deployment)
+                .executeUpdate()
+                .chain(() -> s.createMutationQuery("delete from ServerArrayEntity where deployment = :d")
+                        .setParameter("d", deployment)
+                        .executeUpdate())
+                .chain(() -> s.createMutationQuery("delete from DeploymentEntity where name = :d")
+                        .setParameter("d", deployment)
+                        .executeUpdate()));
+    }
+
     public void log(String upgradeId, String deployment, String action, String target) {
         tx.run(s -> s.persist(action(upgradeId, deployment, action, target)));
     }

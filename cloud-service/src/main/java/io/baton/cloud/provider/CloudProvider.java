@@ -39,4 +39,28 @@ public interface CloudProvider {
 
     /** Stops the instance for good and removes its data. */
     void terminate(ServerView server) throws Exception;
+
+    /**
+     * Makes the servers of a newly registered deployment run, and returns the address each answers on by server id.
+     * A cloud whose servers run already (the sim) has nothing to do. Fails, leaving nothing running, when a server
+     * cannot be started.
+     */
+    default java.util.Map<String, String> provision(io.baton.contracts.fleet.DeploymentView deployment)
+            throws Exception {
+        return java.util.Map.of();
+    }
+
+    /** Removes what {@link #provision} made for a deployment that could not be registered. */
+    default void unprovision(io.baton.contracts.fleet.DeploymentView deployment) throws Exception {}
+
+    /** Where the deployment's applications send their writes, when this cloud runs a write path for it. */
+    default java.util.Optional<WritePathView> writePath(String deployment) throws Exception {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * @param address where applications connect (a PgBouncer for PostgreSQL; the master itself for MariaDB)
+     * @param master the master writes reach now
+     */
+    record WritePathView(String deployment, String engine, String address, String master) {}
 }

@@ -18,7 +18,8 @@ public class Providers {
 
     public CloudProvider current() {
         if (!providers.isResolvable()) {
-            throw new IllegalStateException("baton.cloud.provider=" + name + " names no cloud provider; use sim");
+            throw new IllegalStateException(
+                    "baton.cloud.provider=" + name + " names no cloud provider; use sim or local");
         }
         return providers.get();
     }

@@ -33,6 +33,11 @@ public interface ReplicationDriver {
 
     record MasterCheck(boolean writable, List<String> databases) {}
 
+    /** Whether this driver replicates servers of {@code engine} (as a server template names it; null: PostgreSQL). */
+    default boolean serves(String engine) {
+        return true;
+    }
+
     /** Waits until {@code replica} has applied everything {@code master} had written when the call began. */
     CatchUp awaitCatchUp(String deployment, Node master, Node replica, Duration timeout, BooleanSupplier aborted)
             throws StepFailedException, InterruptedException;

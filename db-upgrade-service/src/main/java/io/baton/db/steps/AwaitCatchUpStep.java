@@ -26,7 +26,7 @@ public class AwaitCatchUpStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        CatchUp caughtUp = drivers.current()
+        CatchUp caughtUp = drivers.current(context)
                 .awaitCatchUp(
                         context.deployment(),
                         Drivers.oldMaster(context),

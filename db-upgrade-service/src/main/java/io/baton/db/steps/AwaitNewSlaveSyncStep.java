@@ -25,7 +25,7 @@ public class AwaitNewSlaveSyncStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        CatchUp inSync = drivers.current()
+        CatchUp inSync = drivers.current(context)
                 .awaitCatchUp(
                         context.deployment(),
                         Drivers.candidate(context),

@@ -30,11 +30,14 @@ public class Drivers {
         this.fenceTimeout = fenceTimeout;
     }
 
-    public ReplicationDriver current() {
-        if (!drivers.isResolvable()) {
-            throw new IllegalStateException("baton.db.driver=" + name + " names no replication driver; use sim");
-        }
-        return drivers.get();
+    /** The driver for the engine of the upgrade's database pair. */
+    public ReplicationDriver current(StepContext context) {
+        String engine = context.spec().database().topology().current().engine();
+        return drivers.stream()
+                .filter(d -> d.serves(engine))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("baton.db.driver=" + name
+                        + " has no replication driver for engine " + engine + "; use sim or local"));
     }
 
     public Duration catchUpTimeout() {

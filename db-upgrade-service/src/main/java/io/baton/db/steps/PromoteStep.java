@@ -29,7 +29,7 @@ public class PromoteStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        Switchover proof = drivers.current()
+        Switchover proof = drivers.current(context)
                 .switchover(
                         context.deployment(),
                         Drivers.oldMaster(context),
@@ -41,13 +41,18 @@ public class PromoteStep implements StepHandler {
                 Facts.WRITE_FENCE_MILLIS, Long.toString(proof.fenceMillis())));
     }
 
+    /** Switches back the same way, and leaves the proof of that switchover in the slip too. */
     @Override
-    public void compensate(StepContext context) throws Exception {
-        drivers.current()
+    public Map<String, String> undo(StepContext context) throws Exception {
+        Switchover proof = drivers.current(context)
                 .switchover(
                         context.deployment(),
                         Drivers.candidate(context),
                         Drivers.oldMaster(context),
                         drivers.fenceTimeout());
+        return Map.of(
+                Facts.SWITCH_BACK_FINAL_POSITION, proof.oldMasterFinalPosition(),
+                Facts.SWITCH_BACK_APPLIED_POSITION, proof.newMasterAppliedPosition(),
+                Facts.SWITCH_BACK_FENCE_MILLIS, Long.toString(proof.fenceMillis()));
     }
 }

@@ -25,7 +25,7 @@ public class VerifyMasterStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        MasterCheck check = drivers.current().verifyMaster(context.deployment(), Drivers.candidate(context));
+        MasterCheck check = drivers.current(context).verifyMaster(context.deployment(), Drivers.candidate(context));
         return StepResult.done(Map.of("databases", String.join(",", check.databases())));
     }
 }

@@ -97,6 +97,10 @@ public class PlannerListener implements SagaListener {
             case STEP_COMPENSATED -> {
                 t.outcome = "COMPENSATED";
                 t.compensatedAt = at;
+                // what the undo found out (the proof of a switch back) joins what the step found out
+                Map<String, String> details = new LinkedHashMap<>(read(t.details));
+                details.putAll(e.slip().facts());
+                t.details = Json.write(details);
             }
             case COMPENSATION_FAILED -> {
                 t.outcome = "COMPENSATION_FAILED";

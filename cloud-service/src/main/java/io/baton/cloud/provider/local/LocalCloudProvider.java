@@ -1,0 +1,201 @@
+package io.baton.cloud.provider.local;
+
+import io.baton.cloud.provider.CloudProvider;
+import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.Role;
+import io.baton.contracts.fleet.ServerView;
+import io.baton.local.DatabaseServers;
+import io.baton.local.Instance;
+import io.baton.local.LocalFleet;
+import io.baton.local.Os;
+import io.baton.local.Sql;
+import io.baton.saga.StepFailedException;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * A cloud on this machine: each database server is a real PostgreSQL or MariaDB process on its own loopback address,
+ * with its data under the local fleet's root. A slave launched "as slave of the running master" is a real replica,
+ * a backup is a real copy a new slave is later made from, and terminate stops the process and removes its data.
+ * The processes outlive this service; after a restart it finds them in the root.
+ */
+@ApplicationScoped
+@LookupIfProperty(name = "baton.cloud.provider", stringValue = "local")
+public class LocalCloudProvider implements CloudProvider {
+
+    private static final Logger LOG = Logger.getLogger(LocalCloudProvider.class);
+
+    private final LocalFleet fleet;
+
+    public LocalCloudProvider(LocalFleet fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public String launch(String deployment, ServerView server, Launch how) throws Exception {
+        String engine = engineOf(server);
+        Instance instance = fleet.create(server.id(), server.name(), deployment, engine);
+        DatabaseServers servers = fleet.servers(instance);
+        if (how.replicaOf() == null) {
+            servers.initPrimary(instance);
+            return instance.address();
+        }
+        Instance upstream = fleet.byAddress(how.replicaOf().address())
+                .orElseThrow(() -> new StepFailedException(how.replicaOf().name() + " at "
+                        + how.replicaOf().address() + " is not a server of the local cloud"));
+        if (how.fromSnapshot() != null) {
+            servers.restoreReplica(instance, fleet.backup(how.fromSnapshot()), upstream);
+        } else {
+            servers.initReplica(instance, upstream, copySource(instance, upstream));
+        }
+        return instance.address();
+    }
+
+    /** The runbook copies a new slave from the current slave, so that the master does not carry the copy. */
+    private Instance copySource(Instance instance, Instance upstream) {
+        if (!io.baton.local.Engines.MARIADB.equals(instance.engine())) {
+            return upstream; // pg_basebackup streams from the server whose slot the replica then uses
+        }
+        return fleet.replicasOf(upstream.address()).stream()
+                .filter(r -> !r.id().equals(instance.id()))
+                .findFirst()
+                .orElse(upstream);
+    }
+
+    @Override
+    public void awaitOperational(ServerView server, Duration timeout) throws Exception {
+        Instance instance = instance(server);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Sql.one(instance.engine(), instance.address(), "SELECT 1");
+                return;
+            } catch (java.sql.SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new StepFailedException(server.name() + " at " + instance.address()
+                            + " does not accept connections after " + timeout + ": " + e.getMessage()
+                            + "; its log is " + instance.log());
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Override
+    public List<String> test(ServerView server) {
+        return List.of(server.name() + " is a database server; the local cloud tests application servers only");
+    }
+
+    @Override
+    public void startSnapshot(ServerView server, String snapshotId) throws Exception {
+        Instance instance = instance(server);
+        fleet.servers(instance).backup(instance, fleet.backup(snapshotId));
+    }
+
+    @Override
+    public int snapshotProgress(String snapshotId) {
+        // the backup is taken whole by startSnapshot; one cut short by a restart is taken again
+        return Files.exists(fleet.backup(snapshotId).resolve(DatabaseServers.COMPLETE)) ? 100 : 0;
+    }
+
+    @Override
+    public void deleteSnapshot(String snapshotId) throws IOException {
+        Os.deleteTree(fleet.backup(snapshotId));
+    }
+
+    @Override
+    public void terminate(ServerView server) throws IOException {
+        fleet.destroy(server.id());
+    }
+
+    @Override
+    public Map<String, String> provision(DeploymentView deployment) throws Exception {
+        List<String> refused = deployment.servers().stream()
+                .filter(s -> s.role() != Role.MASTER && s.role() != Role.SLAVE)
+                .map(ServerView::name)
+                .toList();
+        if (!refused.isEmpty()) {
+            throw new StepFailedException("the local cloud runs database servers only; " + refused
+                    + " cannot be launched here: register them in a deployment of the sim cloud");
+        }
+        Map<String, String> addresses = new LinkedHashMap<>();
+        ServerView master = deployment.master().orElse(null);
+        if (master == null) {
+            return addresses;
+        }
+        String masterAddress = launch(deployment.name(), master, new Launch(null, null));
+        addresses.put(master.id(), masterAddress);
+        Instance primary = fleet.find(master.id()).orElseThrow();
+        String database = master.inputs() == null ? null : master.inputs().get("DB_NAME");
+        fleet.servers(primary).createApplicationDatabase(primary, database == null ? deployment.name() : database);
+        ServerView launchedMaster = withAddress(master, masterAddress);
+        for (ServerView s : deployment.servers()) {
+            if (s.role() == Role.SLAVE) {
+                addresses.put(s.id(), launch(deployment.name(), s, new Launch(launchedMaster, null)));
+            }
+        }
+        fleet.createWritePath(deployment.name(), primary);
+        LOG.infof("provisioned %s: %s", deployment.name(), addresses);
+        return addresses;
+    }
+
+    @Override
+    public void unprovision(DeploymentView deployment) throws IOException {
+        fleet.destroyWritePath(deployment.name());
+        List<ServerView> servers = new ArrayList<>(deployment.servers());
+        java.util.Collections.reverse(servers);
+        for (ServerView s : servers) {
+            fleet.destroy(s.id());
+        }
+    }
+
+    @Override
+    public Optional<WritePathView> writePath(String deployment) throws IOException {
+        var path = fleet.writePath(deployment);
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new WritePathView(
+                deployment,
+                path.get().engine(),
+                path.get().address(),
+                path.get().target()));
+    }
+
+    private Instance instance(ServerView server) throws StepFailedException {
+        return fleet.find(server.id())
+                .orElseThrow(() -> new StepFailedException(
+                        server.name() + " has no instance in the local cloud at " + fleet.root()));
+    }
+
+    private static String engineOf(ServerView server) throws StepFailedException {
+        try {
+            return io.baton.local.Engines.of(server.config().engine());
+        } catch (IllegalArgumentException e) {
+            throw new StepFailedException(server.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static ServerView withAddress(ServerView s, String address) {
+        return new ServerView(
+                s.id(),
+                s.name(),
+                s.role(),
+                s.config(),
+                s.state(),
+                address,
+                s.replicaOf(),
+                s.inputs(),
+                s.alerts(),
+                s.createdBy());
+    }
+}

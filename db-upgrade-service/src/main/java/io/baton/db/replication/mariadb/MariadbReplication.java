@@ -1,0 +1,210 @@
+package io.baton.db.replication.mariadb;
+
+import io.baton.db.replication.ReplicationDriver;
+import io.baton.db.replication.Switchovers;
+import io.baton.local.Engines;
+import io.baton.local.Instance;
+import io.baton.local.LocalFleet;
+import io.baton.local.MariadbServers;
+import io.baton.local.Sql;
+import io.baton.saga.StepFailedException;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * MariaDB GTID replication on the local cloud's servers. Catch-up compares GTID positions with master_gtid_wait,
+ * never Seconds_Behind_Master. The fence is read_only plus ending the sessions of everyone but the replication
+ * threads, since read_only does not hold privileged users. The write path is the master's address that Baton
+ * publishes (GET /deployments/{name}/write-path on cloud-service); clients that lose their connection look it up.
+ */
+@ApplicationScoped
+@LookupIfProperty(name = "baton.db.driver", stringValue = "local")
+public class MariadbReplication implements ReplicationDriver {
+
+    private static final Logger LOG = Logger.getLogger(MariadbReplication.class);
+
+    private final LocalFleet fleet;
+    private final Switchovers switchovers;
+
+    public MariadbReplication(LocalFleet fleet, Switchovers switchovers) {
+        this.fleet = fleet;
+        this.switchovers = switchovers;
+    }
+
+    @Override
+    public boolean serves(String engine) {
+        return Engines.MARIADB.equals(Engines.of(engine));
+    }
+
+    @Override
+    public CatchUp awaitCatchUp(String deployment, Node master, Node replica, Duration timeout, BooleanSupplier aborted)
+            throws StepFailedException, InterruptedException {
+        long started = System.currentTimeMillis();
+        long deadline = started + timeout.toMillis();
+        try {
+            String target = Sql.one(Engines.MARIADB, master.address(), "SELECT @@gtid_binlog_pos");
+            while (true) {
+                try (Connection c = Sql.admin(Engines.MARIADB, replica.address(), null)) {
+                    if (applied(c, target, System.nanoTime() + 200_000_000L)) {
+                        return new CatchUp(
+                                target, Sql.one(c, "SELECT @@gtid_slave_pos"), System.currentTimeMillis() - started);
+                    }
+                } catch (SQLException stillStarting) {
+                    Thread.sleep(100);
+                }
+                if (aborted.getAsBoolean()) {
+                    throw new StepFailedException(
+                            "aborted by the operator while " + replica.name() + " was catching up");
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new StepFailedException(replica.name() + " did not apply " + master.name()
+                            + "'s transactions up to GTID " + target + " within " + timeout);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StepFailedException(
+                    master.name() + " at " + master.address() + " does not answer: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Switchover switchover(String deployment, Node oldMaster, Node candidate, Duration fenceTimeout)
+            throws StepFailedException, InterruptedException {
+        var done = switchovers.completed(oldMaster, candidate);
+        if (done.isPresent()) {
+            return done.get();
+        }
+        Instance old = instance(oldMaster);
+        Instance next = instance(candidate);
+        var path = fleet.writePath(deployment)
+                .orElseThrow(() ->
+                        new StepFailedException("deployment " + deployment + " has no write path in the local cloud"));
+        try (Connection o = Sql.admin(Engines.MARIADB, old.address(), null);
+                Connection n = Sql.admin(Engines.MARIADB, next.address(), null)) {
+            long fencedAt = System.nanoTime();
+            String finalPosition;
+            String applied;
+            if (Sql.exists(n, "SHOW SLAVE STATUS")) {
+                Sql.exec(o, "SET GLOBAL read_only = 1");
+                endClientSessions(o);
+                finalPosition = Sql.one(o, "SELECT @@gtid_binlog_pos");
+                switchovers.finalPosition(deployment, oldMaster, candidate, finalPosition);
+                if (!applied(n, finalPosition, System.nanoTime() + fenceTimeout.toNanos())) {
+                    Sql.exec(o, "SET GLOBAL read_only = 0");
+                    throw new StepFailedException("promotion refused: " + candidate.name() + " did not apply "
+                            + oldMaster.name() + "'s final GTID " + finalPosition + " within the "
+                            + fenceTimeout.toMillis() + " ms write fence; writes resumed on " + oldMaster.name());
+                }
+                applied = Sql.one(n, "SELECT @@gtid_slave_pos");
+                Sql.exec(n, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
+            } else {
+                // promoted before a restart of this service: finish what remains
+                finalPosition = switchovers.finalPosition(oldMaster, candidate).orElse("unknown");
+                applied = Sql.one(n, "SELECT @@gtid_current_pos");
+            }
+            path.pointAt(next.address());
+            long fenceMillis = (System.nanoTime() - fencedAt) / 1_000_000;
+            fleet.update(next.following(null, null));
+            if (!Sql.exists(o, "SHOW SLAVE STATUS")) {
+                // the old master follows the new one from everything it wrote itself
+                Sql.exec(o, MariadbServers.changeMaster(next.address(), "current_pos"), "START SLAVE");
+            }
+            fleet.update(old.following(next.address(), null));
+            LOG.infof(
+                    "%s: %s promoted; %s final GTID %s, applied %s; writes refused %d ms",
+                    deployment, candidate.name(), oldMaster.name(), finalPosition, applied, fenceMillis);
+            return switchovers.complete(
+                    deployment, oldMaster, candidate, new Switchover(finalPosition, applied, fenceMillis));
+        } catch (SQLException | IOException e) {
+            throw new StepFailedException(
+                    "switchover from " + oldMaster.name() + " to " + candidate.name() + " failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public MasterCheck verifyMaster(String deployment, Node master) throws StepFailedException {
+        try (Connection c = Sql.admin(Engines.MARIADB, master.address(), null)) {
+            if (!"0".equals(Sql.one(c, "SELECT @@read_only"))) {
+                throw new StepFailedException(master.name() + " is read-only");
+            }
+            // a heartbeat row, as monitoring tools keep one: a real write that replicates
+            Sql.exec(
+                    c,
+                    "CREATE DATABASE IF NOT EXISTS baton",
+                    "CREATE TABLE IF NOT EXISTS baton.heartbeat (server VARCHAR(64) PRIMARY KEY, at DATETIME(6))",
+                    "REPLACE INTO baton.heartbeat VALUES (" + Sql.literal(master.name()) + ", NOW(6))");
+            var path = fleet.writePath(deployment);
+            if (path.isPresent() && !master.address().equals(path.get().target())) {
+                throw new StepFailedException("the write path leads to "
+                        + path.get().target() + ", not to " + master.name() + " at " + master.address());
+            }
+            return new MasterCheck(true, Sql.column(c, "SHOW DATABASES"));
+        } catch (SQLException | IOException e) {
+            throw new StepFailedException(master.name() + " does not take writes: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the server has applied {@code position} by the deadline. master_gtid_wait follows the replication
+     * threads; transactions the server wrote itself (an old master taking its place back) are in its binlog
+     * position instead, so that is compared too, domain by domain.
+     */
+    static boolean applied(Connection c, String position, long deadlineNanos) throws SQLException {
+        while (true) {
+            if (covers(Sql.one(c, "SELECT @@gtid_binlog_pos"), position)) {
+                return true;
+            }
+            // 0: applied; -1: not within the wait
+            if ("0".equals(Sql.one(c, "SELECT master_gtid_wait(" + Sql.literal(position) + ", 0.05)"))) {
+                return true;
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                return false;
+            }
+        }
+    }
+
+    /** Whether GTID position {@code have} includes {@code want}: per domain, a sequence number at least as high. */
+    public static boolean covers(String have, String want) {
+        java.util.Map<String, Long> had = new java.util.HashMap<>();
+        for (String gtid : have == null || have.isBlank() ? new String[0] : have.split(",")) {
+            String[] p = gtid.strip().split("-");
+            had.merge(p[0], Long.parseLong(p[2]), Math::max);
+        }
+        for (String gtid : want == null || want.isBlank() ? new String[0] : want.split(",")) {
+            String[] p = gtid.strip().split("-");
+            if (had.getOrDefault(p[0], -1L) < Long.parseLong(p[2])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Ends every session but the replication threads and this one: read_only does not hold privileged users. */
+    private static void endClientSessions(Connection c) throws SQLException {
+        List<String> ids = Sql.column(
+                c,
+                "SELECT id FROM information_schema.PROCESSLIST WHERE id <> CONNECTION_ID()"
+                        + " AND command NOT IN ('Binlog Dump', 'Daemon') AND user NOT IN ('system user', 'event_scheduler')");
+        for (String id : ids) {
+            try {
+                Sql.exec(c, "KILL CONNECTION " + id);
+            } catch (SQLException gone) {
+                // it ended by itself
+            }
+        }
+    }
+
+    private Instance instance(Node node) throws StepFailedException {
+        return fleet.find(node.id())
+                .orElseThrow(() -> new StepFailedException(
+                        node.name() + " is not a server of the local cloud at " + fleet.root()));
+    }
+}

@@ -1,0 +1,257 @@
+package io.baton.db.replication.postgres;
+
+import io.baton.db.replication.ReplicationDriver;
+import io.baton.db.replication.Switchovers;
+import io.baton.local.Engines;
+import io.baton.local.Instance;
+import io.baton.local.LocalFleet;
+import io.baton.local.PgBouncer;
+import io.baton.local.PostgresServers;
+import io.baton.local.PostgresServers.ControlData;
+import io.baton.local.Sql;
+import io.baton.local.WritePath;
+import io.baton.saga.StepFailedException;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * PostgreSQL streaming replication on the local cloud's servers, with PgBouncer as the write path. Positions are WAL
+ * locations (LSNs). The switchover runs in the order that needs no rewind: hold writes in PgBouncer, stop the old
+ * primary cleanly (its shutdown checkpoint reaches the connected replicas), wait until the candidate has replayed
+ * that checkpoint, promote it, point PgBouncer at it and let writes go. The old primary then follows the new one,
+ * so the same switchover reverses it.
+ */
+@ApplicationScoped
+@LookupIfProperty(name = "baton.db.driver", stringValue = "local")
+public class PostgresReplication implements ReplicationDriver {
+
+    private static final Logger LOG = Logger.getLogger(PostgresReplication.class);
+
+    private final LocalFleet fleet;
+    private final Switchovers switchovers;
+
+    public PostgresReplication(LocalFleet fleet, Switchovers switchovers) {
+        this.fleet = fleet;
+        this.switchovers = switchovers;
+    }
+
+    @Override
+    public boolean serves(String engine) {
+        return Engines.POSTGRESQL.equals(Engines.of(engine));
+    }
+
+    @Override
+    public CatchUp awaitCatchUp(String deployment, Node master, Node replica, Duration timeout, BooleanSupplier aborted)
+            throws StepFailedException, InterruptedException {
+        long started = System.currentTimeMillis();
+        String target = query(master, "SELECT pg_current_wal_lsn()");
+        long deadline = started + timeout.toMillis();
+        String applied = null;
+        while (true) {
+            try {
+                applied = Sql.one(Engines.POSTGRESQL, replica.address(), "SELECT pg_last_wal_replay_lsn()");
+            } catch (SQLException stillStarting) {
+                applied = null;
+            }
+            if (applied != null && lsn(applied) >= lsn(target)) {
+                return new CatchUp(target, applied, System.currentTimeMillis() - started);
+            }
+            if (aborted.getAsBoolean()) {
+                throw new StepFailedException("aborted by the operator while " + replica.name() + " was catching up");
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new StepFailedException(replica.name() + " did not replay " + master.name() + "'s WAL up to "
+                        + target + " within " + timeout + ": it is at " + applied);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public Switchover switchover(String deployment, Node oldMaster, Node candidate, Duration fenceTimeout)
+            throws StepFailedException, InterruptedException {
+        var done = switchovers.completed(oldMaster, candidate);
+        if (done.isPresent()) {
+            return done.get();
+        }
+        Instance old = instance(oldMaster);
+        Instance next = instance(candidate);
+        WritePath path = fleet.writePath(deployment)
+                .orElseThrow(() -> new StepFailedException("deployment " + deployment
+                        + " has no write path (PgBouncer) in the local cloud; writes could not be held"));
+        PostgresServers servers = (PostgresServers) fleet.servers(old);
+        PgBouncer bouncer = path.pgbouncer();
+        try {
+            long fencedAt = System.nanoTime();
+            Laps phases = new Laps(fencedAt);
+            String finalPosition;
+            String applied;
+            if (inRecovery(next)) {
+                bouncer.pause();
+                phases.lap("pause");
+                servers.stop(old);
+                phases.lap("stop");
+                ControlData control = servers.controlData(old);
+                finalPosition = control.checkpointLocation();
+                if (!"shut down".equals(control.state())) {
+                    refuse(servers, old, bouncer, oldMaster.name() + " did not stop cleanly (" + control.state() + ")");
+                }
+                switchovers.finalPosition(deployment, oldMaster, candidate, finalPosition);
+                phases.lap("control data");
+                applied = awaitReplayed(next, finalPosition, fencedAt + fenceTimeout.toNanos());
+                if (applied == null) {
+                    refuse(
+                            servers,
+                            old,
+                            bouncer,
+                            "promotion refused: " + candidate.name() + " did not replay "
+                                    + oldMaster.name() + "'s final checkpoint " + finalPosition + " within the "
+                                    + fenceTimeout.toMillis() + " ms write fence; writes resumed on "
+                                    + oldMaster.name());
+                }
+                phases.lap("replay");
+                promote(next);
+                phases.lap("promote");
+            } else {
+                // promoted before a restart of this service: finish what remains
+                finalPosition = switchovers.finalPosition(oldMaster, candidate).orElse("unknown");
+                applied = query(candidate, "SELECT pg_current_wal_lsn()");
+            }
+            path.pointAt(next.address());
+            phases.lap("re-point");
+            bouncer.resume();
+            phases.lap("resume");
+            long fenceMillis = (System.nanoTime() - fencedAt) / 1_000_000;
+            fleet.update(next.following(null, null));
+            if (!servers.running(old)) {
+                servers.rejoin(old, next.address(), next.slot());
+            }
+            LOG.infof(
+                    "%s: %s promoted; %s final checkpoint %s, replayed to %s; writes held %d ms (%s)",
+                    deployment, candidate.name(), oldMaster.name(), finalPosition, applied, fenceMillis, phases);
+            return switchovers.complete(
+                    deployment, oldMaster, candidate, new Switchover(finalPosition, applied, fenceMillis));
+        } catch (IOException | SQLException e) {
+            throw new StepFailedException(
+                    "switchover from " + oldMaster.name() + " to " + candidate.name() + " failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public MasterCheck verifyMaster(String deployment, Node master) throws StepFailedException {
+        try (Connection c = Sql.admin(Engines.POSTGRESQL, master.address(), null)) {
+            if ("t".equals(Sql.one(c, "SELECT pg_is_in_recovery()"))) {
+                throw new StepFailedException(master.name() + " is still a replica (in recovery)");
+            }
+            // assigning a transaction id is a write: a server that cannot take writes refuses it
+            Sql.one(c, "SELECT txid_current()");
+            var path = fleet.writePath(deployment);
+            if (path.isPresent() && !master.address().equals(path.get().target())) {
+                throw new StepFailedException("the write path leads to "
+                        + path.get().target() + ", not to " + master.name() + " at " + master.address());
+            }
+            return new MasterCheck(
+                    true, Sql.column(c, "SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY 1"));
+        } catch (SQLException | IOException e) {
+            throw new StepFailedException(master.name() + " does not take writes: " + e.getMessage());
+        }
+    }
+
+    private void refuse(PostgresServers servers, Instance old, PgBouncer bouncer, String why)
+            throws StepFailedException, IOException {
+        // nothing was promoted: the old primary starts again as it was and takes the held writes
+        servers.start(old);
+        bouncer.resume();
+        throw new StepFailedException(why);
+    }
+
+    /** The candidate's replay position once it is past {@code position}; null when the deadline passed first. */
+    private static String awaitReplayed(Instance candidate, String position, long deadlineNanos)
+            throws SQLException, InterruptedException {
+        try (Connection c = Sql.admin(Engines.POSTGRESQL, candidate.address(), null)) {
+            while (true) {
+                String replayed = Sql.one(c, "SELECT pg_last_wal_replay_lsn()");
+                // the checkpoint record starts at its location: replayed means past it
+                if (replayed != null && lsn(replayed) > lsn(position)) {
+                    return replayed;
+                }
+                if (System.nanoTime() > deadlineNanos) {
+                    return null;
+                }
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    /** pg_promote(wait => true) looks every 100 ms; asking every 2 ms shortens the fence by as much. */
+    private static void promote(Instance server) throws SQLException, StepFailedException, InterruptedException {
+        try (Connection c = Sql.admin(Engines.POSTGRESQL, server.address(), null)) {
+            Sql.exec(c, "SELECT pg_promote(false)");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ("t".equals(Sql.one(c, "SELECT pg_is_in_recovery()"))) {
+                if (System.nanoTime() > deadline) {
+                    throw new StepFailedException(server.name() + " was asked to promote but is still in recovery"
+                            + " after 60 s; see " + server.log());
+                }
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    private static boolean inRecovery(Instance server) throws SQLException {
+        return "t".equals(Sql.one(Engines.POSTGRESQL, server.address(), "SELECT pg_is_in_recovery()"));
+    }
+
+    private Instance instance(Node node) throws StepFailedException {
+        return fleet.find(node.id())
+                .orElseThrow(() -> new StepFailedException(
+                        node.name() + " is not a server of the local cloud at " + fleet.root()));
+    }
+
+    private static String query(Node node, String sql) throws StepFailedException {
+        try {
+            return Sql.one(Engines.POSTGRESQL, node.address(), sql);
+        } catch (SQLException e) {
+            throw new StepFailedException(
+                    node.name() + " at " + node.address() + " does not answer: " + e.getMessage());
+        }
+    }
+
+    /** How long each part of a fence took, for the log an operator reads when a fence was long. */
+    private static final class Laps {
+        private final StringBuilder text = new StringBuilder();
+        private long last;
+
+        Laps(long start) {
+            last = start;
+        }
+
+        void lap(String phase) {
+            long now = System.nanoTime();
+            text.append(text.isEmpty() ? "" : ", ")
+                    .append(phase)
+                    .append(' ')
+                    .append((now - last) / 1_000_000)
+                    .append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+
+    /** A WAL location "16/B374D848" as a number. */
+    public static long lsn(String location) {
+        int slash = location.indexOf('/');
+        return (Long.parseLong(location.substring(0, slash), 16) << 32)
+                | Long.parseLong(location.substring(slash + 1), 16);
+    }
+}

@@ -1,0 +1,228 @@
+package io.baton.e2e;
+
+import static io.baton.e2e.BatonStack.awaitState;
+import static io.baton.e2e.BatonStack.fault;
+import static io.baton.e2e.BatonStack.url;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.baton.infra.KafkaProbe;
+import io.baton.launcher.Stack;
+import io.baton.launcher.Stack.Service;
+import io.baton.launcher.load.LocalDeployment;
+import io.baton.launcher.load.WriteLoad;
+import io.baton.local.Engines;
+import io.baton.local.LocalFleet;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The database runbook on real PostgreSQL and MariaDB servers of the local cloud, while an application keeps
+ * writing through the write path: the upgrade completes (or, with a failure after promotion, switches back) and
+ * every acknowledged write is on the final master.
+ */
+class RealDatabaseUpgradeIT {
+
+    private static final Duration UPGRADE_TIMEOUT = Duration.ofMinutes(3);
+
+    private static Path root;
+    private static Stack stack;
+
+    @BeforeAll
+    static void up() throws Exception {
+        boolean required = System.getenv("BATON_REQUIRE_REAL") != null;
+        List<String> missing = new java.util.ArrayList<>();
+        missing.addAll(Engines.missingTools(Engines.POSTGRESQL));
+        missing.addAll(Engines.missingTools(Engines.MARIADB));
+        if (required) {
+            assertThat(missing).as("tools BATON_REQUIRE_REAL asks for").isEmpty();
+        }
+        assumeTrue(missing.isEmpty(), () -> missing + " not installed; .ci/run installs them");
+        root = Files.createTempDirectory(Path.of("/tmp"), "baton-e2e-");
+        stack = BatonStack.get(Stack.localCloud(root));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (stack != null && System.getenv("BATON_KEEP_STACK") == null) {
+            BatonStack.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Engines.POSTGRESQL, Engines.MARIADB})
+    void upgradesUnderWriteLoadWithoutLosingAWrite(String engine) throws Exception {
+        String deployment = register(engine, "up");
+        JsonPath before = deployment(deployment);
+        WriteLoad load = writeLoad(deployment, engine);
+        String id = BatonStack.start(deployment, "{\"instanceSize\":\"large\"}", false);
+        JsonPath done = awaitState(id, UPGRADE_TIMEOUT, "COMPLETED", "FAILED", "ROLLED_BACK");
+        WriteLoad.Result figures = load.finish();
+
+        assertThat(done.getString("state")).as(done.getString("failure")).isEqualTo("COMPLETED");
+        JsonPath after = deployment(deployment);
+        String master = live(after, "MASTER");
+        String slave = live(after, "SLAVE");
+        assertThat(master).isNotIn(address(before, "db-1"), address(before, "db-2"));
+        assertThat(load.missingOn(master))
+                .as("acknowledged writes missing on the new master")
+                .isEmpty();
+        if (Engines.POSTGRESQL.equals(engine)) {
+            assertThat(figures.failed()).as("writes PgBouncer failed").isZero();
+        }
+        assertThat(figures.acknowledged()).isGreaterThan(100);
+        assertThat(writePath(deployment).getString("master")).isEqualTo(master);
+
+        for (String old : List.of("db-1", "db-2")) {
+            assertThat(after.getString("servers.find { it.name == '" + old + "' }.state"))
+                    .isEqualTo("TERMINATED");
+            String serverId = after.getString("servers.find { it.name == '" + old + "' }.id");
+            assertThat(localFleet().find(serverId))
+                    .as(old + "'s process and data")
+                    .isEmpty();
+        }
+        awaitSameRows(load, master, slave);
+
+        Map<String, String> proof = done.getMap("steps.find { it.name == 'PROMOTE' }.details");
+        assertThat(proof).containsKeys("oldMasterFinalPosition", "newMasterAppliedPosition", "writeFenceMillis");
+        assertThat(Long.parseLong(proof.get("writeFenceMillis"))).isBetween(0L, 5_000L);
+        try (KafkaProbe kafka = new KafkaProbe(stack.bootstrapServers())) {
+            assertThat(kafka.readAll("baton.db.events").stream()
+                            .filter(r -> id.equals(r.key()) && r.type().equals("baton.db.master-promoted.v1"))
+                            .map(KafkaProbe.Record::value))
+                    .singleElement()
+                    .asString()
+                    .contains(proof.get("oldMasterFinalPosition"), proof.get("newMasterAppliedPosition"));
+        }
+        System.out.printf(
+                "%s upgrade under load: %d writes acknowledged, %d failed, 0 lost; longest stall %d ms, p99 %.1f ms;"
+                        + " proof %s%n",
+                engine,
+                figures.acknowledged(),
+                figures.failed(),
+                figures.maxStallMillis(),
+                figures.p99LatencyMillis(),
+                proof);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Engines.POSTGRESQL, Engines.MARIADB})
+    void aFailureAfterPromotionSwitchesBackWithoutLosingAWrite(String engine) throws Exception {
+        String deployment = register(engine, "back");
+        JsonPath before = deployment(deployment);
+        WriteLoad load = writeLoad(deployment, engine);
+        fault(Service.CLOUD, "{\"step\":\"BACKUP_MASTER\",\"deployment\":\"" + deployment + "\"}");
+        String id = BatonStack.start(deployment, "{\"instanceSize\":\"large\"}", false);
+        JsonPath done = awaitState(id, UPGRADE_TIMEOUT, "COMPLETED", "FAILED", "ROLLED_BACK");
+        WriteLoad.Result figures = load.finish();
+
+        assertThat(done.getString("state")).as(done.getString("failure")).isEqualTo("ROLLED_BACK");
+        String oldMaster = address(before, "db-1");
+        assertThat(writePath(deployment).getString("master")).isEqualTo(oldMaster);
+        assertThat(load.missingOn(oldMaster))
+                .as("acknowledged writes missing on the old master")
+                .isEmpty();
+        if (Engines.POSTGRESQL.equals(engine)) {
+            assertThat(figures.failed()).as("writes PgBouncer failed").isZero();
+        }
+        JsonPath after = deployment(deployment);
+        assertThat(after.getList("servers.findAll { it.createdBy == '" + id + "' }"))
+                .isEmpty();
+        assertThat(localFleet().all().stream().filter(i -> i.deployment().equals(deployment)))
+                .extracting(i -> i.name())
+                .as("servers running for " + deployment)
+                .containsExactlyInAnyOrder("db-1", "db-2");
+        awaitSameRows(load, oldMaster, address(before, "db-2"));
+        Map<String, String> details = done.getMap("steps.find { it.name == 'PROMOTE' }.details");
+        assertThat(details).containsKeys("switchBackFinalPosition", "switchBackAppliedPosition");
+        System.out.printf(
+                "%s switch back under load: %d writes acknowledged, %d failed, 0 lost; longest stall %d ms; %s%n",
+                engine, figures.acknowledged(), figures.failed(), figures.maxStallMillis(), details);
+    }
+
+    private static String register(String engine, String purpose) {
+        String name = (Engines.MARIADB.equals(engine) ? "maria-" : "pg-") + purpose;
+        given().contentType(ContentType.JSON)
+                .body(LocalDeployment.json(name, engine))
+                .post(url(Service.CLOUD) + "/deployments")
+                .then()
+                .statusCode(201);
+        return name;
+    }
+
+    /** Starts writing through the write path and returns once writes are being acknowledged. */
+    private static WriteLoad writeLoad(String deployment, String engine) throws Exception {
+        WriteLoad load = new WriteLoad(
+                        engine,
+                        () -> writePath(deployment).getString("address"),
+                        LocalDeployment.DATABASE,
+                        200_000,
+                        Duration.ofMinutes(4),
+                        1_000)
+                .start();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (load.acknowledgedCount() < 50 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(load.acknowledgedCount())
+                .as("writes before the upgrade; last error " + load.lastError())
+                .isGreaterThanOrEqualTo(50);
+        return load;
+    }
+
+    private static void awaitSameRows(WriteLoad load, String master, String replica) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        long onMaster = load.rowsOn(master);
+        long onReplica = -1;
+        while (System.currentTimeMillis() < deadline) {
+            onReplica = load.rowsOn(replica);
+            if (onReplica == onMaster) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(onReplica)
+                .as("rows on the replica " + replica + " against its master")
+                .isEqualTo(onMaster);
+    }
+
+    private static JsonPath deployment(String name) {
+        return given().get(url(Service.CLOUD) + "/deployments/" + name)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    private static JsonPath writePath(String deployment) {
+        return given().get(url(Service.CLOUD) + "/deployments/" + deployment + "/write-path")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    private static String live(JsonPath deployment, String role) {
+        return Objects.requireNonNull(
+                deployment.getString("servers.find { it.role == '" + role + "' && it.state != 'TERMINATED' }.address"));
+    }
+
+    private static String address(JsonPath deployment, String name) {
+        return deployment.getString("servers.find { it.name == '" + name + "' }.address");
+    }
+
+    private static LocalFleet localFleet() {
+        return new LocalFleet(root, LocalFleet.Settings.defaults());
+    }
+}
