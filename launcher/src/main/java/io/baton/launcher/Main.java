@@ -44,10 +44,20 @@ public final class Main {
             watch(args[1]);
             return;
         }
+        boolean real = List.of(args).contains("--real");
+        if (command.equals("bench")) {
+            Bench.main(args);
+            return;
+        }
         if (!command.equals("demo") && !command.equals("up")) {
             System.out.println(
                     """
                     usage: ./baton demo [--exit]   start Baton, run a sample database upgrade, print its timeline live
+                           ./baton demo --real [--exit]
+                                                   the same database upgrade on real PostgreSQL and MariaDB pairs
+                                                   (local cloud) while an application writes; prints the proof
+                           ./baton bench [--runs N] [--engine postgresql|mariadb]
+                                                   N real upgrades per engine under write load; prints the figures
                            ./baton up              start Baton and stay up
                            ./baton watch HOST:PORT print every Baton event on that broker as it arrives (CloudEvents
                                                    headers and JSON data), from the start of the topics
@@ -63,11 +73,17 @@ public final class Main {
         Path home =
                 Path.of(System.getProperty("baton.home", ".")).toAbsolutePath().normalize();
         Path state = home.resolve(".baton");
+        Map<String, String> config = Map.of();
+        if (real) {
+            requireRealServers();
+            config = Stack.localCloud(Path.of("/tmp/baton-local-demo"));
+            say("the local cloud keeps its servers under /tmp/baton-local-demo; they stop with Baton");
+        }
         say("starting Kafka (KRaft) and PostgreSQL from jars, then the four services; logs in "
                 + state.resolve("logs"));
         long started = System.currentTimeMillis();
         Stack stack = Stack.start(new Stack.Options(
-                home, ports, env("BATON_KAFKA_PORT", 9092), env("BATON_POSTGRES_PORT", 0), state, false, Map.of()));
+                home, ports, env("BATON_KAFKA_PORT", 9092), env("BATON_POSTGRES_PORT", 0), state, false, config));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 stack.close();
@@ -82,7 +98,9 @@ public final class Main {
         say("  kafka                " + stack.bootstrapServers()
                 + "  (watch: kafka-console-consumer --bootstrap-server " + stack.bootstrapServers()
                 + " --topic baton.cloud.events --property print.headers=true)");
-        if (command.equals("demo")) {
+        if (command.equals("demo") && real) {
+            demoReal(stack);
+        } else if (command.equals("demo")) {
             demo(stack);
         }
         if (exit) {
@@ -141,12 +159,43 @@ public final class Main {
         }
     }
 
+    /** The database upgrade on a real PostgreSQL pair, then a real MariaDB pair, each while an application writes. */
+    private static void demoReal(Stack stack) throws Exception {
+        try (KafkaConsumer<String, String> consumer = tail(stack.bootstrapServers())) {
+            int n = 1;
+            for (String engine : List.of("postgresql", "mariadb")) {
+                String deployment = "shop-" + (engine.equals("mariadb") ? "maria" : "pg");
+                RealUpgrade upgrade = new RealUpgrade(stack, engine, deployment);
+                say("");
+                say(n++ + ". " + engine + ": registering " + deployment
+                        + " starts db-1 (master) and db-2 (its replica) for real, and the write path;"
+                        + " an application then writes a row every millisecond or so through it");
+                upgrade.prepare();
+                String id = run(stack, consumer, upgrade.request());
+                if (id != null) {
+                    say("  " + RealUpgrade.describe(upgrade.finish(id)));
+                }
+            }
+        }
+    }
+
+    static void requireRealServers() {
+        List<String> missing = new ArrayList<>();
+        missing.addAll(io.baton.local.Engines.missingTools("postgresql"));
+        missing.addAll(io.baton.local.Engines.missingTools("mariadb"));
+        if (!missing.isEmpty()) {
+            say("the local cloud needs " + missing + "; install them with: bin/install-local-cloud (apt packages"
+                    + " postgresql-15 pgbouncer mariadb-server mariadb-backup)");
+            System.exit(2);
+        }
+    }
+
     /** Starts one upgrade, prints its plan, then its events as they arrive, until it ends. */
-    private static void run(Stack stack, KafkaConsumer<String, String> consumer, String request) throws Exception {
+    private static String run(Stack stack, KafkaConsumer<String, String> consumer, String request) throws Exception {
         HttpResponse<String> created = post(stack.url(Service.PLANNER) + "/upgrades", request);
         if (created.statusCode() != 201) {
             say("the planner refused the upgrade: " + created.body());
-            return;
+            return null;
         }
         JsonNode plan = Json.mapper().readTree(created.body());
         String id = plan.get("id").asText();
@@ -167,6 +216,7 @@ public final class Main {
                 .readTree(get(stack.url(Service.PLANNER) + "/upgrades/" + id).body());
         say("upgrade " + id + " is " + upgrade.get("state").asText() + "; GET " + stack.url(Service.PLANNER)
                 + "/upgrades/" + id + " has the full timeline");
+        return id;
     }
 
     /** Prints every event of every Baton topic, oldest first, then new ones as they come, until Ctrl-C. */
@@ -205,7 +255,7 @@ public final class Main {
         }
     }
 
-    private static KafkaConsumer<String, String> tail(String bootstrap) {
+    static KafkaConsumer<String, String> tail(String bootstrap) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrap);
         config.put("enable.auto.commit", "false");
@@ -246,7 +296,7 @@ public final class Main {
         say("no end of the upgrade within " + timeout);
     }
 
-    private static HttpResponse<String> post(String url, String json) throws Exception {
+    static HttpResponse<String> post(String url, String json) throws Exception {
         return HTTP.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .header("Content-Type", "application/json")
@@ -255,7 +305,7 @@ public final class Main {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> get(String url) throws Exception {
+    static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -264,7 +314,7 @@ public final class Main {
         return value == null || value.isBlank() ? fallback : Integer.parseInt(value);
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.out.println(line);
     }
 }
