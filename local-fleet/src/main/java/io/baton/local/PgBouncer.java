@@ -70,7 +70,6 @@ public final class PgBouncer {
                 dir.resolve("pgbouncer.ini"),
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Os.chown(dir, path.fleet().settings().postgresUser());
     }
 
     void start() throws IOException {

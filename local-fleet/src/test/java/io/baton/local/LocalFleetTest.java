@@ -55,6 +55,16 @@ class LocalFleetTest {
         }
         assertThat(master.host()).isNotEqualTo(slave.host()).startsWith("127.0.");
 
+        if (Engines.POSTGRESQL.equals(engine)) {
+            PostgresServers pg = (PostgresServers) servers;
+            assertThat(pg.controlData(master)).isEqualTo(pg.controlDataOfTool(master));
+            pg.stop(slave);
+            assertThat(pg.controlData(slave))
+                    .isEqualTo(pg.controlDataOfTool(slave))
+                    .extracting(PostgresServers.ControlData::state)
+                    .isEqualTo("shut down in recovery");
+        }
+
         fleet.destroy("t");
         assertThat(Files.exists(third.dir())).isFalse();
         if (Engines.POSTGRESQL.equals(engine)) {

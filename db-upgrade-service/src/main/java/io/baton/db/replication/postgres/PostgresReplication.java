@@ -93,6 +93,10 @@ public class PostgresReplication implements ReplicationDriver {
             String finalPosition;
             String applied;
             if (inRecovery(next)) {
+                // a checkpoint now leaves the shutdown checkpoint, inside the fence, little to write
+                Sql.exec(Engines.POSTGRESQL, old.address(), "CHECKPOINT");
+                fencedAt = System.nanoTime();
+                phases = new Laps(fencedAt);
                 bouncer.pause();
                 phases.lap("pause");
                 servers.stop(old);
