@@ -113,6 +113,12 @@ public final class Stack implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         options.extraConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
+        if (options.extraConfig().containsKey(LOCAL_ROOT)) {
+            // the local cloud launches the demo application as its application servers
+            Path app = options.home().resolve("demo-app/target");
+            command.add("-Dbaton.local.app-classpath=" + app.resolve("demo-app-0.1.0-SNAPSHOT.jar") + ":"
+                    + app.resolve("lib") + "/*");
+        }
         command.add("-jar");
         command.add(jar(options.home(), s).toString());
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -213,6 +219,8 @@ public final class Stack implements AutoCloseable {
                 "local",
                 "baton.db.driver",
                 "local",
+                "baton.lb.driver",
+                "haproxy",
                 LOCAL_ROOT,
                 root.toAbsolutePath().toString());
     }

@@ -5,6 +5,10 @@ public final class Engines {
 
     public static final String POSTGRESQL = "postgresql";
     public static final String MARIADB = "mariadb";
+    /** Not database engines: the local cloud's application servers and load balancers. */
+    public static final String APP = "app";
+
+    public static final String HAPROXY = "haproxy";
 
     private Engines() {}
 
@@ -22,7 +26,11 @@ public final class Engines {
     }
 
     public static int port(String engine) {
-        return MARIADB.equals(engine) ? 3306 : 5432;
+        return switch (engine) {
+            case MARIADB -> 3306;
+            case APP, HAPROXY -> 8080;
+            default -> 5432;
+        };
     }
 
     /** The engine for a template's engine field; a template that names none installs PostgreSQL. */

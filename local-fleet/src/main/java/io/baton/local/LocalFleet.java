@@ -31,10 +31,11 @@ public final class LocalFleet {
      * @param postgresUser the user PostgreSQL and PgBouncer run as when this process is root
      * @param mariadbUser the user MariaDB runs as when this process is root
      */
-    public record Settings(Path postgresBin, String postgresUser, String mariadbUser) {
+    /** @param appClasspath the demo application's class path, for application servers; null when not available */
+    public record Settings(Path postgresBin, String postgresUser, String mariadbUser, String appClasspath) {
 
         public static Settings defaults() {
-            return new Settings(Path.of("/usr/lib/postgresql/15/bin"), "postgres", "mysql");
+            return new Settings(Path.of("/usr/lib/postgresql/15/bin"), "postgres", "mysql", null);
         }
     }
 
@@ -85,7 +86,7 @@ public final class LocalFleet {
         if (existing.isPresent()) {
             return existing.get();
         }
-        String e = Engines.of(engine);
+        String e = Engines.APP.equals(engine) || Engines.HAPROXY.equals(engine) ? engine : Engines.of(engine);
         int port = Engines.port(e);
         Path dir = root.resolve("instances").resolve(id);
         Files.createDirectories(dir);
@@ -128,10 +129,25 @@ public final class LocalFleet {
         return found;
     }
 
+    public AppServers appServers() {
+        return new AppServers(this);
+    }
+
+    public Haproxy haproxy() {
+        return new Haproxy(this);
+    }
+
+    /** A server of a deployment by its name. */
+    public Optional<Instance> named(String deployment, String name) {
+        return all().stream()
+                .filter(i -> deployment.equals(i.deployment()) && name.equals(i.name()))
+                .findFirst();
+    }
+
     /** The running servers that replicate from {@code address}. */
     public List<Instance> replicasOf(String address) {
         return all().stream()
-                .filter(i -> address.equals(i.upstream()) && servers(i).running(i))
+                .filter(i -> address.equals(i.upstream()) && running(i))
                 .toList();
     }
 
@@ -147,7 +163,7 @@ public final class LocalFleet {
             return;
         }
         Instance instance = found.get();
-        servers(instance).destroy(instance);
+        stop(instance);
         Os.deleteTree(instance.dir());
         Files.deleteIfExists(root.resolve("hosts").resolve(instance.host()));
     }
@@ -173,7 +189,8 @@ public final class LocalFleet {
      * Makes the write path of a deployment, leading to {@code master}: a PgBouncer on its own address for
      * PostgreSQL; for MariaDB, the master's address as published by Baton (no proxy: clients look it up).
      */
-    public synchronized WritePath createWritePath(String deployment, Instance master) throws IOException {
+    public synchronized WritePath createWritePath(String deployment, Instance master, String database)
+            throws IOException {
         Optional<WritePath> existing = writePath(deployment);
         if (existing.isPresent()) {
             return existing.get();
@@ -183,7 +200,7 @@ public final class LocalFleet {
         WritePath path = Engines.POSTGRESQL.equals(master.engine())
                 ? new WritePath(this, deployment, master.engine(), allocateHost(PgBouncer.PORT), PgBouncer.PORT, dir)
                 : new WritePath(this, deployment, master.engine(), master.host(), master.port(), dir);
-        path.create(master.address());
+        path.create(master.address(), database);
         return path;
     }
 
@@ -216,10 +233,27 @@ public final class LocalFleet {
         }
         for (Instance i : all()) {
             try {
-                servers(i).destroy(i);
+                stop(i);
             } catch (IOException | RuntimeException ignored) {
                 // best effort: the next one may still stop
             }
+        }
+    }
+
+    public boolean running(Instance i) {
+        return switch (i.engine()) {
+            case Engines.APP -> appServers().running(i);
+            case Engines.HAPROXY -> haproxy().running(i);
+            default -> servers(i).running(i);
+        };
+    }
+
+    /** Stops a server's process at once (a database server also gives up its replication slot upstream). */
+    private void stop(Instance i) throws IOException {
+        switch (i.engine()) {
+            case Engines.APP -> appServers().destroy(i);
+            case Engines.HAPROXY -> haproxy().destroy(i);
+            default -> servers(i).destroy(i);
         }
     }
 

@@ -15,9 +15,11 @@ public class LocalFleetProducer {
             @ConfigProperty(name = "baton.local.root") Path root,
             @ConfigProperty(name = "baton.local.postgres-bin") Path postgresBin,
             @ConfigProperty(name = "baton.local.postgres-user") String postgresUser,
-            @ConfigProperty(name = "baton.local.mariadb-user") String mariadbUser)
+            @ConfigProperty(name = "baton.local.mariadb-user") String mariadbUser,
+            @ConfigProperty(name = "baton.local.app-classpath") java.util.Optional<String> appClasspath)
             throws IOException {
-        LocalFleet fleet = new LocalFleet(root, new LocalFleet.Settings(postgresBin, postgresUser, mariadbUser));
+        LocalFleet fleet = new LocalFleet(
+                root, new LocalFleet.Settings(postgresBin, postgresUser, mariadbUser, appClasspath.orElse(null)));
         fleet.prepare();
         return fleet;
     }

@@ -62,14 +62,21 @@ public final class Os {
     }
 
     /** Starts a long-running daemon in its own session so that it outlives this process and its signals. */
-    public static void spawn(Path log, String... command) throws IOException {
+    public static Process spawn(Path log, String... command) throws IOException {
+        return spawn(log, java.util.Map.of(), command);
+    }
+
+    /** The same, with more environment variables; returns the process (whose pid setsid keeps). */
+    public static Process spawn(Path log, java.util.Map<String, String> environment, String... command)
+            throws IOException {
         List<String> full = new ArrayList<>(List.of("setsid"));
         full.addAll(List.of(command));
-        new ProcessBuilder(full)
+        ProcessBuilder builder = new ProcessBuilder(full)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /** Gives a tree to {@code user} (recursively), when this process is root and may. */

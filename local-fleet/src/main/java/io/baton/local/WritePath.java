@@ -29,6 +29,18 @@ public record WritePath(LocalFleet fleet, String deployment, String engine, Stri
         return properties().getProperty("target");
     }
 
+    /** The application's database on the deployment's servers. */
+    public String database() throws IOException {
+        return properties().getProperty("database");
+    }
+
+    /** The JDBC URL an application server of the deployment uses (PostgreSQL: through PgBouncer). */
+    public String jdbcUrl() throws IOException {
+        return pooled()
+                ? "jdbc:postgresql://" + address() + "/" + database() + "?user=app&prepareThreshold=0"
+                : "jdbc:mariadb://" + target() + "/" + database() + "?user=app&password=app";
+    }
+
     public boolean pooled() {
         return Engines.POSTGRESQL.equals(engine);
     }
@@ -50,8 +62,9 @@ public record WritePath(LocalFleet fleet, String deployment, String engine, Stri
         }
     }
 
-    void create(String master) throws IOException {
+    void create(String master, String database) throws IOException {
         Properties p = new Properties();
+        p.setProperty("database", database);
         p.setProperty("deployment", deployment);
         p.setProperty("engine", engine);
         p.setProperty("host", host);

@@ -32,7 +32,7 @@ class LocalFleetTest {
         Instance master = fleet.create("m", "db-1", "shop", engine);
         servers.initPrimary(master);
         servers.createApplicationDatabase(master, "shop");
-        WritePath path = fleet.createWritePath("shop", master);
+        WritePath path = fleet.createWritePath("shop", master, "shop");
         write(engine, path.address(), 1);
         if (path.pooled()) {
             path.pgbouncer().pause();

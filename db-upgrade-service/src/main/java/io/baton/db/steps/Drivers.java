@@ -32,7 +32,9 @@ public class Drivers {
 
     /** The driver for the engine of the upgrade's database pair. */
     public ReplicationDriver current(StepContext context) {
-        String engine = context.spec().database().topology().current().engine();
+        Topology topology = context.spec().database().topology();
+        // an upgrade planned without the pair's configuration is one of the default engine's
+        String engine = topology.current() == null ? null : topology.current().engine();
         return drivers.stream()
                 .filter(d -> d.serves(engine))
                 .findFirst()

@@ -5,6 +5,8 @@ import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.Role;
 import io.baton.contracts.fleet.ServerView;
 import io.baton.local.DatabaseServers;
+import io.baton.local.Engines;
+import io.baton.local.Haproxy;
 import io.baton.local.Instance;
 import io.baton.local.LocalFleet;
 import io.baton.local.Os;
@@ -24,7 +26,8 @@ import org.jboss.logging.Logger;
 
 /**
  * A cloud on this machine: each database server is a real PostgreSQL or MariaDB process on its own loopback address,
- * with its data under the local fleet's root. A slave launched "as slave of the running master" is a real replica,
+ * with its data under the local fleet's root; an application server is the demo application, a load balancer an
+ * HAProxy in front of the application servers. A slave launched "as slave of the running master" is a real replica,
  * a backup is a real copy a new slave is later made from, and terminate stops the process and removes its data.
  * The processes outlive this service; after a restart it finds them in the root.
  */
@@ -42,6 +45,18 @@ public class LocalCloudProvider implements CloudProvider {
 
     @Override
     public String launch(String deployment, ServerView server, Launch how) throws Exception {
+        if (server.role() == Role.APP) {
+            Instance instance = fleet.create(server.id(), server.name(), deployment, Engines.APP);
+            String database = fleet.writePath(deployment).isPresent()
+                    ? fleet.writePath(deployment).get().jdbcUrl()
+                    : null;
+            fleet.appServers().start(instance, server.inputs() == null ? Map.of() : server.inputs(), database);
+            return instance.address();
+        }
+        if (server.role() == Role.LB) {
+            throw new StepFailedException("the local cloud starts a deployment's load balancer when it is"
+                    + " registered; " + server.name() + " cannot be launched on its own");
+        }
         String engine = engineOf(server);
         Instance instance = fleet.create(server.id(), server.name(), deployment, engine);
         DatabaseServers servers = fleet.servers(instance);
@@ -62,7 +77,7 @@ public class LocalCloudProvider implements CloudProvider {
 
     /** The runbook copies a new slave from the current slave, so that the master does not carry the copy. */
     private Instance copySource(Instance instance, Instance upstream) {
-        if (!io.baton.local.Engines.MARIADB.equals(instance.engine())) {
+        if (!Engines.MARIADB.equals(instance.engine())) {
             return upstream; // pg_basebackup streams from the server whose slot the replica then uses
         }
         return fleet.replicasOf(upstream.address()).stream()
@@ -74,6 +89,10 @@ public class LocalCloudProvider implements CloudProvider {
     @Override
     public void awaitOperational(ServerView server, Duration timeout) throws Exception {
         Instance instance = instance(server);
+        if (Engines.APP.equals(instance.engine())) {
+            fleet.appServers().awaitUp(instance, timeout);
+            return;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
@@ -91,8 +110,12 @@ public class LocalCloudProvider implements CloudProvider {
     }
 
     @Override
-    public List<String> test(ServerView server) {
-        return List.of(server.name() + " is a database server; the local cloud tests application servers only");
+    public List<String> test(ServerView server) throws Exception {
+        Instance instance = instance(server);
+        if (!Engines.APP.equals(instance.engine())) {
+            return List.of(server.name() + " is not an application server; the runbook tests application servers");
+        }
+        return fleet.appServers().test(instance);
     }
 
     @Override
@@ -119,19 +142,49 @@ public class LocalCloudProvider implements CloudProvider {
 
     @Override
     public Map<String, String> provision(DeploymentView deployment) throws Exception {
-        List<String> refused = deployment.servers().stream()
-                .filter(s -> s.role() != Role.MASTER && s.role() != Role.SLAVE)
-                .map(ServerView::name)
-                .toList();
-        if (!refused.isEmpty()) {
-            throw new StepFailedException("the local cloud runs database servers only; " + refused
-                    + " cannot be launched here: register them in a deployment of the sim cloud");
-        }
         Map<String, String> addresses = new LinkedHashMap<>();
         ServerView master = deployment.master().orElse(null);
-        if (master == null) {
-            return addresses;
+        if (master != null) {
+            provisionDatabases(deployment, master, addresses);
         }
+        List<Haproxy.Server> backend = new ArrayList<>();
+        for (ServerView s : deployment.servers()) {
+            if (s.role() == Role.APP) {
+                // a server runs its deployment's inputs (the code's repository and ref), then its own
+                Map<String, String> inputs = new LinkedHashMap<>(deployment.inputs());
+                inputs.putAll(s.inputs() == null ? Map.of() : s.inputs());
+                String address = launch(
+                        deployment.name(),
+                        new ServerView(
+                                s.id(),
+                                s.name(),
+                                s.role(),
+                                s.config(),
+                                s.state(),
+                                s.address(),
+                                s.replicaOf(),
+                                inputs,
+                                s.alerts(),
+                                s.createdBy()),
+                        new Launch(null, null));
+                awaitOperational(withAddress(s, address), Duration.ofSeconds(60));
+                addresses.put(s.id(), address);
+                backend.add(new Haproxy.Server(s.name(), address, false, false));
+            }
+        }
+        for (ServerView s : deployment.servers()) {
+            if (s.role() == Role.LB) {
+                Instance balancer = fleet.create(s.id(), s.name(), deployment.name(), Engines.HAPROXY);
+                fleet.haproxy().start(balancer, backend);
+                addresses.put(s.id(), balancer.address());
+            }
+        }
+        LOG.infof("provisioned %s: %s", deployment.name(), addresses);
+        return addresses;
+    }
+
+    private void provisionDatabases(DeploymentView deployment, ServerView master, Map<String, String> addresses)
+            throws Exception {
         String masterAddress = launch(deployment.name(), master, new Launch(null, null));
         addresses.put(master.id(), masterAddress);
         Instance primary = fleet.find(master.id()).orElseThrow();
@@ -143,9 +196,7 @@ public class LocalCloudProvider implements CloudProvider {
                 addresses.put(s.id(), launch(deployment.name(), s, new Launch(launchedMaster, null)));
             }
         }
-        fleet.createWritePath(deployment.name(), primary);
-        LOG.infof("provisioned %s: %s", deployment.name(), addresses);
-        return addresses;
+        fleet.createWritePath(deployment.name(), primary, database == null ? deployment.name() : database);
     }
 
     @Override
@@ -179,7 +230,7 @@ public class LocalCloudProvider implements CloudProvider {
 
     private static String engineOf(ServerView server) throws StepFailedException {
         try {
-            return io.baton.local.Engines.of(server.config().engine());
+            return Engines.of(server.config().engine());
         } catch (IllegalArgumentException e) {
             throw new StepFailedException(server.name() + ": " + e.getMessage());
         }

@@ -1,0 +1,227 @@
+package io.baton.e2e;
+
+import static io.baton.e2e.BatonStack.awaitState;
+import static io.baton.e2e.BatonStack.fault;
+import static io.baton.e2e.BatonStack.upgrade;
+import static io.baton.e2e.BatonStack.url;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.baton.launcher.Stack;
+import io.baton.launcher.Stack.Service;
+import io.baton.launcher.load.HttpLoad;
+import io.baton.launcher.load.LocalSite;
+import io.baton.local.Engines;
+import io.baton.local.LocalFleet;
+import io.baton.local.Os;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The application runbook on the local cloud: demo-application servers behind a real HAProxy driven through its
+ * runtime API, upgraded while clients keep sending requests through the balancer. No request may fail.
+ */
+class RealApplicationUpgradeIT {
+
+    private static final Duration UPGRADE_TIMEOUT = Duration.ofMinutes(3);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Stack stack;
+    private static Path root;
+
+    @BeforeAll
+    static void up() throws Exception {
+        List<String> missing = new ArrayList<>(Engines.missingTools(Engines.POSTGRESQL));
+        if (!Os.installed("haproxy")) {
+            missing.add("haproxy");
+        }
+        if (System.getenv("BATON_REQUIRE_REAL") != null) {
+            assertThat(missing).as("tools BATON_REQUIRE_REAL asks for").isEmpty();
+        }
+        assumeTrue(missing.isEmpty(), () -> missing + " not installed; .ci/run installs them");
+        root = Files.createTempDirectory(Path.of("/tmp"), "baton-e2e-app-");
+        stack = BatonStack.get(Stack.localCloud(root));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (stack != null) {
+            BatonStack.close();
+        }
+    }
+
+    @Test
+    void upgradesBehindHaproxyWithoutAFailedRequest() throws Exception {
+        String site = register("site-up");
+        String balancer = "http://" + address(site, "lb-1");
+        HttpLoad load = startLoad(balancer);
+        String id = start(site);
+        load.phase("during");
+        List<CompletableFuture<HttpResponse<String>>> longRequests = longRequestsWhenAttaching(id, balancer);
+        JsonPath done = awaitState(id, UPGRADE_TIMEOUT, "COMPLETED", "FAILED", "ROLLED_BACK");
+        load.phase("after");
+        Thread.sleep(1_500);
+        load.finish();
+
+        assertThat(done.getString("state")).as(done.getString("failure")).isEqualTo("COMPLETED");
+        assertThat(load.failures())
+                .as("failed requests; last error " + load.lastError())
+                .isEmpty();
+        assertThat(load.figures("after").versions())
+                .as("versions answering after the upgrade")
+                .containsOnlyKeys("v1.5.0");
+        for (var r : longRequests) {
+            HttpResponse<String> response = r.get();
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Version"))
+                    .as("a long request in flight on an old server")
+                    .hasValue("v1.4.2");
+        }
+        Map<String, String> drain = done.getMap("steps.find { it.name == 'AWAIT_SESSIONS_DRAINED' }.details");
+        assertThat(drain).containsEntry("drained", "true").containsEntry("sessionsCut", "0");
+        assertThat(Long.parseLong(drain.get("drainMillis")))
+                .as("the drain ended when sessions reached 0, not at the 60 s TTL")
+                .isBetween(500L, 30_000L);
+        JsonPath fleet = deployment(site);
+        for (String old : List.of("app-1", "app-2")) {
+            assertThat(fleet.getString("servers.find { it.name == '" + old + "' }.state"))
+                    .isEqualTo("TERMINATED");
+        }
+        String config = Files.readString(haproxyConfig(site));
+        assertThat(config)
+                .as("HAProxy's configuration file keeps the membership")
+                .doesNotContain("server app-1 ")
+                .doesNotContain("server app-2 ")
+                .contains("server app-3 ", "server app-4 ");
+        report("upgrade", load, drain);
+    }
+
+    @Test
+    void aFailureAfterAttachRollsBackWithoutAFailedRequest() throws Exception {
+        String site = register("site-back");
+        String balancer = "http://" + address(site, "lb-1");
+        HttpLoad load = startLoad(balancer);
+        fault(Service.LB, "{\"step\":\"DETACH_OLD_SERVERS\",\"deployment\":\"" + site + "\"}");
+        String id = start(site);
+        load.phase("during");
+        JsonPath done = awaitState(id, UPGRADE_TIMEOUT, "COMPLETED", "FAILED", "ROLLED_BACK");
+        load.phase("after");
+        Thread.sleep(1_500);
+        load.finish();
+
+        assertThat(done.getString("state")).as(done.getString("failure")).isEqualTo("ROLLED_BACK");
+        assertThat(load.failures())
+                .as("failed requests; last error " + load.lastError())
+                .isEmpty();
+        assertThat(load.figures("after").versions())
+                .as("versions answering after the rollback")
+                .containsOnlyKeys("v1.4.2");
+        assertThat(deployment(site).getList("servers.findAll { it.createdBy == '" + id + "' }"))
+                .isEmpty();
+        String config = Files.readString(haproxyConfig(site));
+        assertThat(config).contains("server app-1 ", "server app-2 ").doesNotContain("server app-3 ");
+        report("rollback", load, Map.of());
+    }
+
+    private static String register(String name) {
+        given().contentType(ContentType.JSON)
+                .body(LocalSite.json(name))
+                .post(url(Service.CLOUD) + "/deployments")
+                .then()
+                .statusCode(201);
+        return name;
+    }
+
+    private static String start(String site) {
+        return given().contentType(ContentType.JSON)
+                .body(LocalSite.upgrade(site, "PT60S"))
+                .post(url(Service.PLANNER) + "/upgrades")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    /** Clients sending requests through the balancer; returns once it has answered some. */
+    private static HttpLoad startLoad(String balancer) throws InterruptedException {
+        HttpLoad load = new HttpLoad(balancer + "/", 4, 200_000, Duration.ofMinutes(4)).start();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (load.requests() < 200 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(load.requests())
+                .as("requests before the upgrade; last error " + load.lastError())
+                .isGreaterThanOrEqualTo(200);
+        return load;
+    }
+
+    /**
+     * Once the new servers are being launched (well before any of them takes traffic), opens requests that take
+     * 8 s: they run on the old servers into their drain, which must wait for them.
+     */
+    private static List<CompletableFuture<HttpResponse<String>>> longRequestsWhenAttaching(String id, String balancer)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (upgrade(id).getString("steps.find { it.name == 'LAUNCH_APP_SERVERS' }.outcome") == null
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            requests.add(HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create(balancer + "/slow?ms=8000"))
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        return requests;
+    }
+
+    private static void report(String what, HttpLoad load, Map<String, String> drain) {
+        HttpLoad.Phase before = load.figures("before");
+        HttpLoad.Phase during = load.figures("during");
+        System.out.printf(
+                "application %s behind HAProxy: %d requests, %d failed; before p50 %.1f ms p99 %.1f ms; during p50 %.1f"
+                        + " ms p99 %.1f ms%s%n",
+                what,
+                load.requests(),
+                load.failures().size(),
+                before.p50Millis(),
+                before.p99Millis(),
+                during.p50Millis(),
+                during.p99Millis(),
+                drain.isEmpty() ? "" : "; drain " + drain.get("drainMillis") + " ms");
+    }
+
+    private static JsonPath deployment(String name) {
+        return given().get(url(Service.CLOUD) + "/deployments/" + name)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    private static String address(String site, String server) {
+        return deployment(site).getString("servers.find { it.name == '" + server + "' }.address");
+    }
+
+    private static Path haproxyConfig(String site) {
+        LocalFleet fleet = new LocalFleet(root, LocalFleet.Settings.defaults());
+        return fleet.haproxy().config(fleet.named(site, "lb-1").orElseThrow());
+    }
+}

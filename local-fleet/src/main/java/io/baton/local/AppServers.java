@@ -1,0 +1,156 @@
+package io.baton.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Application servers of the local cloud: the demo application ({@code io.baton.demo.App}) as a process on its own
+ * loopback address, configured with its deployment's inputs. Its health check answers 200 while the file
+ * {@code health-check} in its directory exists.
+ */
+public final class AppServers {
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final LocalFleet fleet;
+
+    AppServers(LocalFleet fleet) {
+        this.fleet = fleet;
+    }
+
+    /**
+     * Starts the server with these inputs (REPOSITORY_URL, REPOSITORY_REF, ...) and, when given, the JDBC URL of
+     * the deployment's write path. A running server is left as it is.
+     */
+    public void start(Instance server, Map<String, String> inputs, String databaseUrl) throws IOException {
+        if (running(server)) {
+            return;
+        }
+        String classpath = fleet.settings().appClasspath();
+        if (classpath == null || classpath.isBlank()) {
+            throw new IOException("the demo application's class path is not configured (baton.local.app-classpath);"
+                    + " build it with ./mvnw -pl demo-app package");
+        }
+        Map<String, String> env = new LinkedHashMap<>(inputs);
+        env.put("SERVER_NAME", server.name());
+        env.put("LISTEN_HOST", server.host());
+        env.put("LISTEN_PORT", Integer.toString(server.port()));
+        env.put("HEALTH_CHECK_FILE", healthCheckFile(server).toString());
+        if (databaseUrl != null) {
+            env.put("DB_URL", databaseUrl);
+        }
+        Files.writeString(healthCheckFile(server), "ok\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = Os.spawn(
+                server.log(),
+                env,
+                java,
+                "-Xmx96m",
+                "-XX:+UseSerialGC",
+                "-Dsun.net.httpserver.nodelay=true",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classpath,
+                "io.baton.demo.App");
+        Files.writeString(server.dir().resolve("app.pid"), Long.toString(p.pid()));
+    }
+
+    /** Returns once the server answers its health check; throws when it does not within {@code timeout}. */
+    public void awaitUp(Instance server, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (get(server, "/health").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (System.nanoTime() > deadline || !running(server)) {
+                throw new IOException(server.name() + " does not answer its health check at " + server.address()
+                        + "; see " + server.log());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The runbook's test of a new server: its health check passes and it reaches the database. */
+    public List<String> test(Instance server) throws InterruptedException {
+        List<String> failed = new ArrayList<>();
+        for (String path : List.of("/health", "/db")) {
+            try {
+                HttpResponse<String> r = get(server, path);
+                if (r.statusCode() != 200) {
+                    failed.add(path + " answered " + r.statusCode() + ": "
+                            + r.body().strip());
+                }
+            } catch (IOException e) {
+                failed.add(path + ": " + e.getMessage());
+            }
+        }
+        return failed;
+    }
+
+    public Path healthCheckFile(Instance server) {
+        return server.dir().resolve("health-check");
+    }
+
+    /** Puts the health-check file back or removes it: without it the health check fails and the server drains. */
+    public void healthCheckFile(Instance server, boolean present) throws IOException {
+        if (present) {
+            Files.writeString(healthCheckFile(server), "ok\n");
+        } else {
+            Files.deleteIfExists(healthCheckFile(server));
+        }
+    }
+
+    public boolean running(Instance server) {
+        Long pid = pid(server);
+        return pid != null && Os.alive(pid);
+    }
+
+    /** Stops the server: in-flight requests get a few seconds to finish. */
+    public void destroy(Instance server) throws IOException {
+        Long pid = pid(server);
+        if (pid == null) {
+            return;
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (Os.alive(pid)) {
+            if (System.currentTimeMillis() > deadline) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            Os.sleep(20);
+        }
+    }
+
+    private static HttpResponse<String> get(Instance server, String path) throws IOException, InterruptedException {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://" + server.address() + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static Long pid(Instance server) {
+        try {
+            Path file = server.dir().resolve("app.pid");
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.baton.local;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * HAProxy load balancers of the local cloud: one process per balancer, a frontend on its own loopback address, one
+ * backend {@code app} of the deployment's application servers, and the runtime API on an admin-level stats socket.
+ */
+public final class Haproxy {
+
+    public static final String BACKEND = "app";
+
+    /** A backend server line as the configuration file keeps it. */
+    public record Server(String name, String address, boolean disabled, boolean draining) {}
+
+    private final LocalFleet fleet;
+
+    Haproxy(LocalFleet fleet) {
+        this.fleet = fleet;
+    }
+
+    /** Starts the balancer with these servers in its backend, or finds it running. */
+    public void start(Instance balancer, List<Server> servers) throws IOException {
+        if (running(balancer)) {
+            return;
+        }
+        if (!Files.exists(config(balancer))) {
+            writeConfig(balancer, servers);
+        }
+        Os.run(
+                null,
+                30,
+                "haproxy",
+                "-D",
+                "-f",
+                config(balancer).toString(),
+                "-p",
+                pidFile(balancer).toString());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try {
+                command(balancer, "show info");
+                return;
+            } catch (IOException notYet) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("HAProxy did not open its runtime API at " + socket(balancer), notYet);
+                }
+                Os.sleep(20);
+            }
+        }
+    }
+
+    /** Sends one command to the runtime API and returns its answer. */
+    public String command(Instance balancer, String command) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket(balancer)));
+            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            StringBuilder answer = new StringBuilder();
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                answer.append(StandardCharsets.UTF_8.decode(buffer));
+                buffer.clear();
+            }
+            return answer.toString();
+        }
+    }
+
+    /**
+     * Rewrites the backend's servers in the configuration file, so that a reload or restart of HAProxy keeps the
+     * membership the runtime API gave it: a server in maintenance is written {@code disabled}, a draining one with
+     * weight 0.
+     */
+    public void writeConfig(Instance balancer, List<Server> servers) throws IOException {
+        StringBuilder cfg = new StringBuilder();
+        cfg.append("# written by Baton's local cloud: runtime changes to the backend are saved here\n")
+                .append("global\n")
+                .append("    stats socket ")
+                .append(socket(balancer))
+                .append(" mode 600 level admin\n")
+                .append("    stats timeout 2m\n")
+                .append("    log stderr format short local0 notice\n")
+                .append("\ndefaults\n")
+                .append("    mode http\n")
+                .append("    timeout connect 2s\n")
+                .append("    timeout client 90s\n")
+                .append("    timeout server 90s\n")
+                .append("    retries 3\n")
+                .append("    option redispatch\n")
+                .append("\nfrontend www\n")
+                .append("    bind ")
+                .append(balancer.address())
+                .append('\n')
+                .append("    default_backend ")
+                .append(BACKEND)
+                .append('\n')
+                .append("\nbackend ")
+                .append(BACKEND)
+                .append('\n')
+                .append("    balance roundrobin\n")
+                .append("    option httpchk GET /health\n")
+                .append("    http-check expect status 200\n");
+        for (Server s : servers) {
+            cfg.append("    server ")
+                    .append(s.name())
+                    .append(' ')
+                    .append(s.address())
+                    .append(' ')
+                    .append(CHECK)
+                    .append(s.disabled() ? " disabled" : "")
+                    .append(s.draining() ? " weight 0" : "")
+                    .append('\n');
+        }
+        Path tmp = config(balancer).resolveSibling("haproxy.cfg.tmp");
+        Files.writeString(tmp, cfg.toString(), StandardCharsets.UTF_8);
+        Files.move(
+                tmp,
+                config(balancer),
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The servers the configuration file lists. */
+    public List<Server> configured(Instance balancer) throws IOException {
+        List<Server> servers = new ArrayList<>();
+        for (String line : Files.readAllLines(config(balancer), StandardCharsets.UTF_8)) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length >= 3 && f[0].equals("server")) {
+                servers.add(new Server(f[1], f[2], line.contains(" disabled"), line.contains(" weight 0")));
+            }
+        }
+        return servers;
+    }
+
+    /** The health check Baton gives every server, in the file and when it adds one at run time. */
+    public static final String CHECK = "check inter 200ms fall 2 rise 1";
+
+    public Path config(Instance balancer) {
+        return balancer.dir().resolve("haproxy.cfg");
+    }
+
+    public boolean running(Instance balancer) {
+        Long pid = pid(balancer);
+        return pid != null && Os.alive(pid);
+    }
+
+    public void destroy(Instance balancer) {
+        Long pid = pid(balancer);
+        if (pid != null) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (Os.alive(pid) && System.currentTimeMillis() < deadline) {
+                Os.sleep(20);
+            }
+        }
+    }
+
+    private static Path socket(Instance balancer) {
+        return balancer.dir().resolve("admin.sock");
+    }
+
+    private static Path pidFile(Instance balancer) {
+        return balancer.dir().resolve("haproxy.pid");
+    }
+
+    private static Long pid(Instance balancer) {
+        try {
+            Path file = pidFile(balancer);
+            return Files.exists(file)
+                    ? Long.parseLong(Files.readString(file).strip().split("\\s+")[0])
+                    : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+}
