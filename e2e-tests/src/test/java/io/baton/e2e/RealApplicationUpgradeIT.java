@@ -159,7 +159,7 @@ class RealApplicationUpgradeIT {
 
     /** Clients sending requests through the balancer; returns once it has answered some. */
     private static HttpLoad startLoad(String balancer) throws InterruptedException {
-        HttpLoad load = new HttpLoad(balancer + "/", 4, 200_000, Duration.ofMinutes(4)).start();
+        HttpLoad load = new HttpLoad(balancer + "/", 4, 200_000, Duration.ofMinutes(4), 1_000).start();
         long deadline = System.currentTimeMillis() + 10_000;
         while (load.requests() < 200 && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);

@@ -19,9 +19,10 @@ final class Bench {
     private Bench() {}
 
     static void main(String[] args) throws Exception {
+        boolean app = args.length > 1 && args[1].equals("app");
         int runs = 3;
         List<String> engines = new ArrayList<>(List.of("postgresql", "mariadb"));
-        for (int i = 1; i < args.length; i++) {
+        for (int i = app || (args.length > 1 && args[1].equals("db")) ? 2 : 1; i < args.length; i++) {
             if (args[i].equals("--runs") && i + 1 < args.length) {
                 runs = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--engine") && i + 1 < args.length) {
@@ -39,6 +40,10 @@ final class Bench {
         say("starting Baton on the local cloud (servers under " + root + ")");
         try (Stack stack = Stack.start(
                 new Stack.Options(home, ports, 0, 0, home.resolve(".baton/bench"), false, Stack.localCloud(root)))) {
+            if (app) {
+                applications(stack, runs);
+                return;
+            }
             say(
                     """
                     each run: register a master and its replica (real processes), start a writer that inserts one
@@ -77,6 +82,53 @@ final class Bench {
                 summarize(engine, outcomes);
             }
         }
+    }
+
+    private static void applications(Stack stack, int runs) throws Exception {
+        say(
+                """
+                each run: register a site on the local cloud (a PostgreSQL pair, app-1 and app-2 running the demo
+                application at v1.4.2, lb-1 an HAProxy in front of them), start four clients that each send
+                GET / through lb-1 on keep-alive connections, one request after another with a 1 ms pause (a busy
+                site, not a saturation test: the upgrade needs CPU on the same two cores), measure for 5 s, run the
+                application upgrade (v1.5.0 on new servers, attach after the health check, drain, wait for
+                sessions to reach 0, detach, terminate), stop the clients when it ends.
+                  requests  every request sent, before, during and right after the upgrade
+                  failed    requests without an answer or with a status other than 200
+                  before    latency (p50/p99) of requests started in the 5 s before the upgrade
+                  during    latency (p50/p99) of requests started while the upgrade ran
+                  drain     how long the drain waited for the old servers' sessions (scur) to reach 0""");
+        long requests = 0;
+        long failed = 0;
+        double worstRatio = 0;
+        for (int i = 1; i <= runs; i++) {
+            RealSiteUpgrade site = new RealSiteUpgrade(stack, "bench-site-" + i);
+            site.prepare();
+            RealSiteUpgrade.Outcome o = site.finish(site.start());
+            requests += o.requests();
+            failed += o.failed();
+            double ratio = o.during().p99Millis() / Math.max(0.001, o.before().p99Millis());
+            worstRatio = Math.max(worstRatio, ratio);
+            say(String.format(
+                    "run %d: %-9s requests %6d  failed %d  before p50/p99 %5.1f/%6.1f ms  during p50/p99 %5.1f/%6.1f ms"
+                            + " (p99 x%.2f)  drain %s ms",
+                    i,
+                    o.state(),
+                    o.requests(),
+                    o.failed(),
+                    o.before().p50Millis(),
+                    o.before().p99Millis(),
+                    o.during().p50Millis(),
+                    o.during().p99Millis(),
+                    ratio,
+                    o.drainMillis()));
+            if (o.failure() != null) {
+                say("       " + o.failure());
+            }
+        }
+        say(String.format(
+                "%d runs: %d requests, %d failed; worst p99 during / p99 before: %.2f",
+                runs, requests, failed, worstRatio));
     }
 
     private static void summarize(String engine, List<RealUpgrade.Outcome> outcomes) {

@@ -54,10 +54,13 @@ public final class Main {
                     """
                     usage: ./baton demo [--exit]   start Baton, run a sample database upgrade, print its timeline live
                            ./baton demo --real [--exit]
-                                                   the same database upgrade on real PostgreSQL and MariaDB pairs
-                                                   (local cloud) while an application writes; prints the proof
-                           ./baton bench [--runs N] [--engine postgresql|mariadb]
-                                                   N real upgrades per engine under write load; prints the figures
+                                                   the database upgrade on real PostgreSQL and MariaDB pairs while
+                                                   an application writes, then an application upgrade behind a real
+                                                   HAProxy while clients send requests (local cloud)
+                           ./baton bench db [--runs N] [--engine postgresql|mariadb]
+                                                   N real database upgrades per engine under write load
+                           ./baton bench app [--runs N]
+                                                   N real application upgrades behind HAProxy under request load
                            ./baton up              start Baton and stay up
                            ./baton watch HOST:PORT print every Baton event on that broker as it arrives (CloudEvents
                                                    headers and JSON data), from the start of the topics
@@ -176,6 +179,17 @@ public final class Main {
                     say("  " + RealUpgrade.describe(upgrade.finish(id)));
                 }
             }
+            RealSiteUpgrade site = new RealSiteUpgrade(stack, "shop");
+            say("");
+            say(n + ". an application upgrade behind a real HAProxy: registering 'shop' starts a PostgreSQL pair,"
+                    + " app-1 and app-2 (the demo application, v1.4.2) and lb-1 (HAProxy); four clients then send"
+                    + " requests through lb-1 throughout");
+            site.prepare();
+            site.started();
+            String id = run(stack, consumer, site.request());
+            if (id != null) {
+                say("  " + RealSiteUpgrade.describe(site.finish(id)));
+            }
         }
     }
 
@@ -183,9 +197,12 @@ public final class Main {
         List<String> missing = new ArrayList<>();
         missing.addAll(io.baton.local.Engines.missingTools("postgresql"));
         missing.addAll(io.baton.local.Engines.missingTools("mariadb"));
+        if (!io.baton.local.Os.installed("haproxy")) {
+            missing.add("haproxy");
+        }
         if (!missing.isEmpty()) {
             say("the local cloud needs " + missing + "; install them with: bin/install-local-cloud (apt packages"
-                    + " postgresql-15 pgbouncer mariadb-server mariadb-backup)");
+                    + " postgresql-15 pgbouncer mariadb-server mariadb-backup haproxy)");
             System.exit(2);
         }
     }

@@ -63,7 +63,7 @@ final class RealUpgrade {
 
     /** Stops the writer once the upgrade has ended and checks every acknowledged write on the final master. */
     Outcome finish(String upgradeId) throws Exception {
-        JsonNode upgrade = awaitEnd(upgradeId);
+        JsonNode upgrade = awaitEnd(stack, upgradeId);
         WriteLoad.Result figures = load.finish();
         JsonNode fleet = Json.mapper()
                 .readTree(Main.get(stack.url(Service.CLOUD) + "/deployments/" + deployment)
@@ -103,7 +103,8 @@ final class RealUpgrade {
         return Json.mapper().readTree(created.body()).get("id").asText();
     }
 
-    private JsonNode awaitEnd(String upgradeId) throws Exception {
+    /** The upgrade once it has ended (or after five minutes). */
+    static JsonNode awaitEnd(Stack stack, String upgradeId) throws Exception {
         long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
         while (true) {
             JsonNode upgrade = Json.mapper()

@@ -86,9 +86,23 @@ public final class AppServers {
         }
     }
 
-    /** The runbook's test of a new server: its health check passes and it reaches the database. */
-    public List<String> test(Instance server) throws InterruptedException {
+    /**
+     * The runbook's test of a new server: its health check passes, it reaches the database, and its page answers
+     * with the version it was given, again and again (which also gets its code compiled before users reach it).
+     */
+    public List<String> test(Instance server, String version) throws InterruptedException {
         List<String> failed = new ArrayList<>();
+        for (int i = 0; i < PAGE_CHECKS && failed.isEmpty(); i++) {
+            try {
+                HttpResponse<String> r = get(server, "/");
+                String answered = r.headers().firstValue("X-Version").orElse("none");
+                if (r.statusCode() != 200 || (version != null && !version.equals(answered))) {
+                    failed.add("/ answered " + r.statusCode() + " with version " + answered + ", not " + version);
+                }
+            } catch (IOException e) {
+                failed.add("/: " + e.getMessage());
+            }
+        }
         for (String path : List.of("/health", "/db")) {
             try {
                 HttpResponse<String> r = get(server, path);
@@ -102,6 +116,8 @@ public final class AppServers {
         }
         return failed;
     }
+
+    private static final int PAGE_CHECKS = 300;
 
     public Path healthCheckFile(Instance server) {
         return server.dir().resolve("health-check");

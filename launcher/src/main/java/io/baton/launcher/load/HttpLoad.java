@@ -28,6 +28,7 @@ public final class HttpLoad implements AutoCloseable {
     private final int clients;
     private final long maxRequests;
     private final Duration maxTime;
+    private final long pauseMicros;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
@@ -37,7 +38,9 @@ public final class HttpLoad implements AutoCloseable {
     private volatile boolean stop;
     private volatile String lastError;
 
-    public HttpLoad(String url, int clients, long maxRequests, Duration maxTime) {
+    /** @param pauseMicros each client's pause between two requests: a site's load, not a saturation test */
+    public HttpLoad(String url, int clients, long maxRequests, Duration maxTime, long pauseMicros) {
+        this.pauseMicros = pauseMicros;
         this.url = url;
         this.clients = clients;
         this.maxRequests = maxRequests;
@@ -81,6 +84,12 @@ public final class HttpLoad implements AutoCloseable {
                 return;
             }
             samples.add(new Sample(current, status, (System.nanoTime() - started) / 1_000, version));
+            try {
+                Thread.sleep(pauseMicros / 1000, (int) (pauseMicros % 1000) * 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

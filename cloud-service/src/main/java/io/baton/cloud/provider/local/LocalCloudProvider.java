@@ -115,7 +115,8 @@ public class LocalCloudProvider implements CloudProvider {
         if (!Engines.APP.equals(instance.engine())) {
             return List.of(server.name() + " is not an application server; the runbook tests application servers");
         }
-        return fleet.appServers().test(instance);
+        return fleet.appServers()
+                .test(instance, server.inputs() == null ? null : server.inputs().get("REPOSITORY_REF"));
     }
 
     @Override
