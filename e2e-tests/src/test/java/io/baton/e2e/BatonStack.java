@@ -53,6 +53,30 @@ final class BatonStack {
         return stack;
     }
 
+    /**
+     * The stack on the local cloud (real servers) under a fresh root in /tmp, which it returns. Without the tools
+     * it needs, the calling tests are skipped; with BATON_REQUIRE_REAL set (CI), they fail.
+     */
+    static synchronized Path localCloud(List<String> missingTools) throws Exception {
+        if (System.getenv("BATON_REQUIRE_REAL") != null) {
+            assertThat(missingTools).as("tools BATON_REQUIRE_REAL asks for").isEmpty();
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                missingTools.isEmpty(), () -> missingTools + " not installed; bin/install-local-cloud installs them");
+        Path root = java.nio.file.Files.createTempDirectory(Path.of("/tmp"), "baton-e2e-");
+        get(Stack.localCloud(root));
+        return root;
+    }
+
+    /** A deployment as cloud-service shows it. */
+    static JsonPath deployment(String name) {
+        return given().get(url(Service.CLOUD) + "/deployments/" + name)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
     static synchronized void close() throws Exception {
         if (stack != null) {
             stack.close();

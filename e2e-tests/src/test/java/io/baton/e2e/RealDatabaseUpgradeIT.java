@@ -1,11 +1,11 @@
 package io.baton.e2e;
 
 import static io.baton.e2e.BatonStack.awaitState;
+import static io.baton.e2e.BatonStack.deployment;
 import static io.baton.e2e.BatonStack.fault;
 import static io.baton.e2e.BatonStack.url;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.baton.infra.KafkaProbe;
 import io.baton.launcher.Stack;
@@ -16,7 +16,6 @@ import io.baton.local.Engines;
 import io.baton.local.LocalFleet;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,25 +36,17 @@ class RealDatabaseUpgradeIT {
     private static final Duration UPGRADE_TIMEOUT = Duration.ofMinutes(3);
 
     private static Path root;
-    private static Stack stack;
 
     @BeforeAll
     static void up() throws Exception {
-        boolean required = System.getenv("BATON_REQUIRE_REAL") != null;
-        List<String> missing = new java.util.ArrayList<>();
-        missing.addAll(Engines.missingTools(Engines.POSTGRESQL));
+        List<String> missing = new java.util.ArrayList<>(Engines.missingTools(Engines.POSTGRESQL));
         missing.addAll(Engines.missingTools(Engines.MARIADB));
-        if (required) {
-            assertThat(missing).as("tools BATON_REQUIRE_REAL asks for").isEmpty();
-        }
-        assumeTrue(missing.isEmpty(), () -> missing + " not installed; .ci/run installs them");
-        root = Files.createTempDirectory(Path.of("/tmp"), "baton-e2e-");
-        stack = BatonStack.get(Stack.localCloud(root));
+        root = BatonStack.localCloud(missing);
     }
 
     @AfterAll
     static void down() throws Exception {
-        if (stack != null && System.getenv("BATON_KEEP_STACK") == null) {
+        if (root != null) {
             BatonStack.close();
         }
     }
@@ -97,7 +88,8 @@ class RealDatabaseUpgradeIT {
         Map<String, String> proof = done.getMap("steps.find { it.name == 'PROMOTE' }.details");
         assertThat(proof).containsKeys("oldMasterFinalPosition", "newMasterAppliedPosition", "writeFenceMillis");
         assertThat(Long.parseLong(proof.get("writeFenceMillis"))).isBetween(0L, 5_000L);
-        try (KafkaProbe kafka = new KafkaProbe(stack.bootstrapServers())) {
+        try (KafkaProbe kafka =
+                new KafkaProbe(BatonStack.get(Stack.localCloud(root)).bootstrapServers())) {
             assertThat(kafka.readAll("baton.db.events").stream()
                             .filter(r -> id.equals(r.key()) && r.type().equals("baton.db.master-promoted.v1"))
                             .map(KafkaProbe.Record::value))
@@ -151,6 +143,32 @@ class RealDatabaseUpgradeIT {
                 engine, figures.acknowledged(), figures.failed(), figures.maxStallMillis(), details);
     }
 
+    @org.junit.jupiter.api.Test
+    void theServersOutliveARestartOfCloudServiceWhichFindsThemAgain() throws Exception {
+        String deployment = register(Engines.POSTGRESQL, "restart");
+        JsonPath before = deployment(deployment);
+        Stack stack = BatonStack.get(Stack.localCloud(root));
+        stack.kill(Service.CLOUD);
+        WriteLoad load = new WriteLoad(
+                        Engines.POSTGRESQL,
+                        () -> before.getString("servers.find { it.name == 'db-1' }.address"),
+                        LocalDeployment.DATABASE,
+                        1_000,
+                        Duration.ofSeconds(30),
+                        0)
+                .start();
+        assertThat(load.finish().failed())
+                .as("writes while cloud-service is down")
+                .isZero();
+        stack.startService(Service.CLOUD);
+        stack.awaitReady(Service.CLOUD, Duration.ofSeconds(90));
+
+        String id = BatonStack.start(deployment, "{\"instanceSize\":\"large\"}", false);
+        JsonPath done = awaitState(id, UPGRADE_TIMEOUT, "COMPLETED", "FAILED", "ROLLED_BACK");
+        assertThat(done.getString("state")).as(done.getString("failure")).isEqualTo("COMPLETED");
+        assertThat(load.missingOn(live(deployment(deployment), "MASTER"))).isEmpty();
+    }
+
     private static String register(String engine, String purpose) {
         String name = (Engines.MARIADB.equals(engine) ? "maria-" : "pg-") + purpose;
         given().contentType(ContentType.JSON)
@@ -195,14 +213,6 @@ class RealDatabaseUpgradeIT {
         assertThat(onReplica)
                 .as("rows on the replica " + replica + " against its master")
                 .isEqualTo(onMaster);
-    }
-
-    private static JsonPath deployment(String name) {
-        return given().get(url(Service.CLOUD) + "/deployments/" + name)
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
     }
 
     private static JsonPath writePath(String deployment) {

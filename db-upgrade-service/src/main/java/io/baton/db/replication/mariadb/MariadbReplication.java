@@ -1,6 +1,6 @@
 package io.baton.db.replication.mariadb;
 
-import io.baton.db.replication.ReplicationDriver;
+import io.baton.db.replication.LocalReplication;
 import io.baton.db.replication.Switchovers;
 import io.baton.local.Engines;
 import io.baton.local.Instance;
@@ -9,7 +9,7 @@ import io.baton.local.MariadbServers;
 import io.baton.local.Sql;
 import io.baton.saga.StepFailedException;
 import io.quarkus.arc.lookup.LookupIfProperty;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,18 +24,15 @@ import org.jboss.logging.Logger;
  * threads, since read_only does not hold privileged users. The write path is the master's address that Baton
  * publishes (GET /deployments/{name}/write-path on cloud-service); clients that lose their connection look it up.
  */
-@ApplicationScoped
+// a singleton: no client proxy, which a subclass of LocalReplication could not have
+@Singleton
 @LookupIfProperty(name = "baton.db.driver", stringValue = "local")
-public class MariadbReplication implements ReplicationDriver {
+public class MariadbReplication extends LocalReplication {
 
     private static final Logger LOG = Logger.getLogger(MariadbReplication.class);
 
-    private final LocalFleet fleet;
-    private final Switchovers switchovers;
-
     public MariadbReplication(LocalFleet fleet, Switchovers switchovers) {
-        this.fleet = fleet;
-        this.switchovers = switchovers;
+        super(fleet, switchovers);
     }
 
     @Override
@@ -200,11 +197,5 @@ public class MariadbReplication implements ReplicationDriver {
                 // it ended by itself
             }
         }
-    }
-
-    private Instance instance(Node node) throws StepFailedException {
-        return fleet.find(node.id())
-                .orElseThrow(() -> new StepFailedException(
-                        node.name() + " is not a server of the local cloud at " + fleet.root()));
     }
 }

@@ -1,6 +1,6 @@
 package io.baton.db.replication.postgres;
 
-import io.baton.db.replication.ReplicationDriver;
+import io.baton.db.replication.LocalReplication;
 import io.baton.db.replication.Switchovers;
 import io.baton.local.Engines;
 import io.baton.local.Instance;
@@ -12,7 +12,7 @@ import io.baton.local.Sql;
 import io.baton.local.WritePath;
 import io.baton.saga.StepFailedException;
 import io.quarkus.arc.lookup.LookupIfProperty;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,18 +27,15 @@ import org.jboss.logging.Logger;
  * that checkpoint, promote it, point PgBouncer at it and let writes go. The old primary then follows the new one,
  * so the same switchover reverses it.
  */
-@ApplicationScoped
+// a singleton: no client proxy, which a subclass of LocalReplication could not have
+@Singleton
 @LookupIfProperty(name = "baton.db.driver", stringValue = "local")
-public class PostgresReplication implements ReplicationDriver {
+public class PostgresReplication extends LocalReplication {
 
     private static final Logger LOG = Logger.getLogger(PostgresReplication.class);
 
-    private final LocalFleet fleet;
-    private final Switchovers switchovers;
-
     public PostgresReplication(LocalFleet fleet, Switchovers switchovers) {
-        this.fleet = fleet;
-        this.switchovers = switchovers;
+        super(fleet, switchovers);
     }
 
     @Override
@@ -210,12 +207,6 @@ public class PostgresReplication implements ReplicationDriver {
 
     private static boolean inRecovery(Instance server) throws SQLException {
         return "t".equals(Sql.one(Engines.POSTGRESQL, server.address(), "SELECT pg_is_in_recovery()"));
-    }
-
-    private Instance instance(Node node) throws StepFailedException {
-        return fleet.find(node.id())
-                .orElseThrow(() -> new StepFailedException(
-                        node.name() + " is not a server of the local cloud at " + fleet.root()));
     }
 
     private static String query(Node node, String sql) throws StepFailedException {
