@@ -110,7 +110,8 @@ class RealApplicationUpgradeIT {
         String balancer = "http://" + address(site, "lb-1");
         HttpLoad load = startLoad(balancer);
         fault(Service.LB, "{\"step\":\"DETACH_OLD_SERVERS\",\"deployment\":\"" + site + "\"}");
-        String id = start(site);
+        // this time the old servers drain by losing their health-check file; the rollback puts it back
+        String id = start(site, "HEALTH_CHECK_FILE");
         load.phase("during");
         JsonPath done = awaitState(id, UPGRADE_TIMEOUT, "COMPLETED", "FAILED", "ROLLED_BACK");
         load.phase("after");
@@ -128,6 +129,12 @@ class RealApplicationUpgradeIT {
                 .isEmpty();
         String config = Files.readString(haproxyConfig(site));
         assertThat(config).contains("server app-1 ", "server app-2 ").doesNotContain("server app-3 ");
+        LocalFleet fleet = new LocalFleet(root, LocalFleet.Settings.defaults());
+        for (String old : List.of("app-1", "app-2")) {
+            assertThat(fleet.appServers().healthCheckFile(fleet.named(site, old).orElseThrow()))
+                    .as(old + "'s health-check file, put back by the rollback")
+                    .exists();
+        }
         report("rollback", load, Map.of());
     }
 
@@ -141,8 +148,12 @@ class RealApplicationUpgradeIT {
     }
 
     private static String start(String site) {
+        return start(site, "DRAIN_STATE");
+    }
+
+    private static String start(String site, String drainBy) {
         return given().contentType(ContentType.JSON)
-                .body(LocalSite.upgrade(site, "PT60S"))
+                .body(LocalSite.upgrade(site, "PT60S", drainBy))
                 .post(url(Service.PLANNER) + "/upgrades")
                 .then()
                 .statusCode(201)

@@ -84,6 +84,15 @@ class RealDatabaseUpgradeIT {
                     .isEmpty();
         }
         awaitSameRows(load, master, slave);
+        JsonPath replication = given().get(url(Service.DB) + "/replication/" + deployment)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        String masterId = after.getString("servers.find { it.address == '" + master + "' }.id");
+        assertThat(replication.getString("writePath")).isEqualTo(masterId);
+        assertThat(replication.getString("nodes.find { it.address == '" + slave + "' }.replicaOf"))
+                .isEqualTo(masterId);
 
         Map<String, String> proof = done.getMap("steps.find { it.name == 'PROMOTE' }.details");
         assertThat(proof).containsKeys("oldMasterFinalPosition", "newMasterAppliedPosition", "writeFenceMillis");

@@ -375,7 +375,7 @@ public class SagaEngine {
             return;
         }
         try {
-            handler.compensate(context);
+            handler.undo(context);
         } catch (Exception e) {
             LOG.errorf(
                     e,

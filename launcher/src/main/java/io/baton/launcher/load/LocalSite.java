@@ -26,7 +26,12 @@ public final class LocalSite {
 
     /** The application upgrade of the site: version v1.5.0 of the code and template revision 8. */
     public static String upgrade(String name, String sessionTtl) {
-        return "{\"deployment\":\"" + name + "\",\"kind\":\"application\","
+        return upgrade(name, sessionTtl, "DRAIN_STATE");
+    }
+
+    /** The same, draining the old servers by {@code drainBy}: DRAIN_STATE or HEALTH_CHECK_FILE. */
+    public static String upgrade(String name, String sessionTtl, String drainBy) {
+        return "{\"deployment\":\"" + name + "\",\"kind\":\"application\",\"drainBy\":\"" + drainBy + "\","
                 + "\"source\":{\"repository\":\"https://git.example.com/shop.git\",\"ref\":\"v1.5.0\"},"
                 + "\"serverChange\":{\"templateRevision\":8},\"sessionTtl\":\"" + sessionTtl + "\","
                 + "\"smokeTest\":{\"path\":\"/\",\"expectedStatus\":200}}";

@@ -9,7 +9,7 @@ import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 
-/** Detach the old servers: maintenance, then out of the balancer. Undo: attach them again, health-checked first. */
+/** Detach the old servers: maintenance, then out of the balancer. Undo: attach them again, still drained. */
 @ApplicationScoped
 public class DetachOldServersStep implements StepHandler {
 
@@ -43,11 +43,10 @@ public class DetachOldServersStep implements StepHandler {
         LoadBalancer lb = members.balancer();
         Map<String, String> old = Members.parse(context.fact(Members.OLD_SERVERS));
         old.forEach((server, address) -> lb.add(context.deployment(), server, address));
+        // back as the drain left them, taking no new sessions: undoing the drain, next, makes them ready once
+        // their health check passes (drained by health-check file, it cannot pass before)
         for (String server : old.keySet()) {
-            while (!lb.healthy(context.deployment(), server)) {
-                Thread.sleep(50);
-            }
-            lb.setState(context.deployment(), server, State.READY);
+            lb.setState(context.deployment(), server, State.DRAIN);
         }
     }
 }
