@@ -87,12 +87,9 @@ final class RealSiteUpgrade {
     }
 
     String start() throws Exception {
-        HttpResponse<String> created = Main.post(stack.url(Service.PLANNER) + "/upgrades", request());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("the planner refused the upgrade: " + created.body());
-        }
+        String id = RealUpgrade.start(stack, request());
         started();
-        return Json.mapper().readTree(created.body()).get("id").asText();
+        return id;
     }
 
     static String describe(Outcome o) {

@@ -96,7 +96,12 @@ final class RealUpgrade {
     }
 
     String start() throws Exception {
-        HttpResponse<String> created = Main.post(stack.url(Service.PLANNER) + "/upgrades", request());
+        return start(stack, request());
+    }
+
+    /** Asks the planner for an upgrade and returns its id. */
+    static String start(Stack stack, String request) throws Exception {
+        HttpResponse<String> created = Main.post(stack.url(Service.PLANNER) + "/upgrades", request);
         if (created.statusCode() != 201) {
             throw new IllegalStateException("the planner refused the upgrade: " + created.body());
         }

@@ -64,7 +64,7 @@ public final class AppServers {
                 "-cp",
                 classpath,
                 "io.baton.demo.App");
-        Files.writeString(server.dir().resolve("app.pid"), Long.toString(p.pid()));
+        Files.writeString(pidFile(server), Long.toString(p.pid()));
     }
 
     /** Returns once the server answers its health check; throws when it does not within {@code timeout}. */
@@ -119,6 +119,10 @@ public final class AppServers {
 
     private static final int PAGE_CHECKS = 300;
 
+    private static Path pidFile(Instance server) {
+        return server.dir().resolve("app.pid");
+    }
+
     public Path healthCheckFile(Instance server) {
         return server.dir().resolve("health-check");
     }
@@ -133,23 +137,21 @@ public final class AppServers {
     }
 
     public boolean running(Instance server) {
-        Long pid = pid(server);
-        return pid != null && Os.alive(pid);
+        return Os.running(pidFile(server));
     }
 
     /** Stops the server: in-flight requests get a few seconds to finish. */
     public void destroy(Instance server) throws IOException {
-        Long pid = pid(server);
+        Long pid = Os.pid(pidFile(server));
         if (pid == null) {
             return;
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (Os.alive(pid)) {
-            if (System.currentTimeMillis() > deadline) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            Os.sleep(20);
+        try {
+            Os.awaitGone(pid, 10_000);
+        } catch (IOException stillThere) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            Os.awaitGone(pid, 10_000);
         }
     }
 
@@ -159,14 +161,5 @@ public final class AppServers {
                         .timeout(Duration.ofSeconds(5))
                         .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    private static Long pid(Instance server) {
-        try {
-            Path file = server.dir().resolve("app.pid");
-            return Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : null;
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
     }
 }

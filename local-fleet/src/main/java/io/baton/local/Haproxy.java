@@ -149,18 +149,14 @@ public final class Haproxy {
     }
 
     public boolean running(Instance balancer) {
-        Long pid = pid(balancer);
-        return pid != null && Os.alive(pid);
+        return Os.running(pidFile(balancer));
     }
 
-    public void destroy(Instance balancer) {
-        Long pid = pid(balancer);
+    public void destroy(Instance balancer) throws IOException {
+        Long pid = Os.pid(pidFile(balancer));
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (Os.alive(pid) && System.currentTimeMillis() < deadline) {
-                Os.sleep(20);
-            }
+            Os.awaitGone(pid, 10_000);
         }
     }
 
@@ -170,16 +166,5 @@ public final class Haproxy {
 
     private static Path pidFile(Instance balancer) {
         return balancer.dir().resolve("haproxy.pid");
-    }
-
-    private static Long pid(Instance balancer) {
-        try {
-            Path file = pidFile(balancer);
-            return Files.exists(file)
-                    ? Long.parseLong(Files.readString(file).strip().split("\\s+")[0])
-                    : null;
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
     }
 }

@@ -116,26 +116,25 @@ public final class MariadbServers implements DatabaseServers {
 
     @Override
     public void stop(Instance server) throws IOException {
-        Long pid = pid(server);
+        Long pid = Os.pid(pidFile(server));
         if (pid == null) {
             return;
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        waitGone(pid, 120_000);
+        Os.awaitGone(pid, 120_000);
     }
 
     @Override
     public boolean running(Instance server) {
-        Long pid = pid(server);
-        return pid != null && Os.alive(pid);
+        return Os.running(pidFile(server));
     }
 
     @Override
     public void destroy(Instance server) throws IOException {
-        Long pid = pid(server);
+        Long pid = Os.pid(pidFile(server));
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            waitGone(pid, 30_000);
+            Os.awaitGone(pid, 30_000);
         }
     }
 
@@ -196,7 +195,7 @@ public final class MariadbServers implements DatabaseServers {
                 + "bind-address = " + server.host() + "\n"
                 + "port = " + server.port() + "\n"
                 + "socket = " + server.dir().resolve("mysqld.sock") + "\n"
-                + "pid-file = " + server.dir().resolve("mysqld.pid") + "\n"
+                + "pid-file = " + pidFile(server) + "\n"
                 + "log-error = " + server.log() + "\n"
                 + "user = " + user + "\n"
                 + "server-id = " + serverId + "\n"
@@ -210,27 +209,12 @@ public final class MariadbServers implements DatabaseServers {
         Files.writeString(config(server), cnf, StandardCharsets.UTF_8);
     }
 
+    private static Path pidFile(Instance server) {
+        return server.dir().resolve("mysqld.pid");
+    }
+
     private static Path config(Instance server) {
         return server.dir().resolve("my.cnf");
-    }
-
-    private static Long pid(Instance server) {
-        try {
-            Path file = server.dir().resolve("mysqld.pid");
-            return Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : null;
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static void waitGone(long pid, long timeoutMillis) throws IOException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (Os.alive(pid)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IOException("process " + pid + " did not stop within " + timeoutMillis + " ms");
-            }
-            Os.sleep(50);
-        }
     }
 
     private static final String BACKUP_POSITION = "backup-position";

@@ -117,6 +117,34 @@ public final class Os {
         }
     }
 
+    /** The pid a daemon wrote at the start of {@code file}; null when there is no such file or number. */
+    public static Long pid(Path file) {
+        try {
+            return Files.exists(file)
+                    ? Long.parseLong(Files.readString(file).strip().split("\\s+")[0])
+                    : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Whether the process whose pid is in {@code file} runs. */
+    public static boolean running(Path pidFile) {
+        Long pid = pid(pidFile);
+        return pid != null && alive(pid);
+    }
+
+    /** Waits until a process has gone; fails when it is still there after {@code timeoutMillis}. */
+    public static void awaitGone(long pid, long timeoutMillis) throws IOException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (alive(pid)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException("process " + pid + " did not stop within " + timeoutMillis + " ms");
+            }
+            sleep(2);
+        }
+    }
+
     /**
      * Whether a process runs. An exited daemon stays a zombie until its parent, often PID 1, reaps it (a second or
      * more on some machines); a zombie has stopped and counts as gone.

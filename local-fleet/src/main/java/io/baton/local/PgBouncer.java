@@ -60,7 +60,7 @@ public final class PgBouncer {
                 + "max_client_conn = 500\n"
                 + "default_pool_size = 20\n"
                 + "server_reset_query =\n"
-                + "pidfile = " + dir.resolve("pgbouncer.pid") + "\n"
+                + "pidfile = " + pidFile() + "\n"
                 + "logfile = " + dir.resolve("pgbouncer.log") + "\n";
         Path tmp = dir.resolve("pgbouncer.ini.tmp");
         Files.writeString(tmp, ini, StandardCharsets.UTF_8);
@@ -104,32 +104,18 @@ public final class PgBouncer {
     }
 
     public boolean running() {
-        Long pid = pid();
-        return pid != null && Os.alive(pid);
+        return Os.running(pidFile());
     }
 
     void stop() throws IOException {
-        Long pid = pid();
+        Long pid = Os.pid(pidFile());
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (Os.alive(pid) && System.currentTimeMillis() < deadline) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+            Os.awaitGone(pid, 10_000);
         }
     }
 
-    private Long pid() {
-        try {
-            Path file = path.dir().resolve("pgbouncer.pid");
-            return Files.exists(file) ? Long.parseLong(Files.readString(file).strip()) : null;
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
+    private Path pidFile() {
+        return path.dir().resolve("pgbouncer.pid");
     }
 }

@@ -173,7 +173,7 @@ public final class PostgresServers implements DatabaseServers {
      */
     @Override
     public void stop(Instance server) throws IOException {
-        Long pid = pid(server);
+        Long pid = Os.pid(pidFile(server));
         if (pid == null || !Os.alive(pid)) {
             return;
         }
@@ -189,21 +189,11 @@ public final class PostgresServers implements DatabaseServers {
 
     @Override
     public boolean running(Instance server) {
-        Long pid = pid(server);
-        return pid != null && Os.alive(pid);
+        return Os.running(pidFile(server));
     }
 
-    private static Long pid(Instance server) {
-        Path pidFile = server.data().resolve("postmaster.pid");
-        try {
-            if (!Files.exists(pidFile)) {
-                return null;
-            }
-            return Long.parseLong(
-                    Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).strip());
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+    private static Path pidFile(Instance server) {
+        return server.data().resolve("postmaster.pid");
     }
 
     @Override

@@ -36,6 +36,7 @@ public class HaproxyRuntimeApi implements LoadBalancer {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final LocalFleet fleet;
+    private final Map<String, Instance> balancers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public HaproxyRuntimeApi(LocalFleet fleet) {
         this.fleet = fleet;
@@ -71,6 +72,11 @@ public class HaproxyRuntimeApi implements LoadBalancer {
         if (row == null) {
             throw new IllegalArgumentException(server + " is not a member of the balancer of " + deployment);
         }
+        return passing(row);
+    }
+
+    /** Whether the last health check passed (L7OK, or L6OK / L4OK for checks below HTTP). */
+    private static boolean passing(Map<String, String> row) {
         String check = row.getOrDefault("check_status", "");
         return check.startsWith("L7OK") || check.startsWith("L6OK") || check.startsWith("L4OK");
     }
@@ -136,12 +142,11 @@ public class HaproxyRuntimeApi implements LoadBalancer {
             String status = row.getOrDefault("status", "");
             State state =
                     status.startsWith("MAINT") ? State.MAINT : status.startsWith("DRAIN") ? State.DRAIN : State.READY;
-            String check = row.getOrDefault("check_status", "");
             members.add(new Member(
                     row.get("svname"),
                     row.getOrDefault("addr", ""),
                     state,
-                    check.startsWith("L7OK") || check.startsWith("L6OK") || check.startsWith("L4OK"),
+                    passing(row),
                     Integer.parseInt(row.getOrDefault("scur", "0"))));
         }
         return members;
@@ -228,7 +233,12 @@ public class HaproxyRuntimeApi implements LoadBalancer {
         }
     }
 
+    /** The deployment's HAProxy, found in the local cloud once: the drain watcher asks on every poll. */
     private Instance balancer(String deployment) {
+        return balancers.computeIfAbsent(deployment, this::findBalancer);
+    }
+
+    private Instance findBalancer(String deployment) {
         return fleet.all().stream()
                 .filter(i -> deployment.equals(i.deployment()) && Engines.HAPROXY.equals(i.engine()))
                 .findFirst()

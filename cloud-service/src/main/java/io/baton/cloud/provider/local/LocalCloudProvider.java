@@ -47,9 +47,8 @@ public class LocalCloudProvider implements CloudProvider {
     public String launch(String deployment, ServerView server, Launch how) throws Exception {
         if (server.role() == Role.APP) {
             Instance instance = fleet.create(server.id(), server.name(), deployment, Engines.APP);
-            String database = fleet.writePath(deployment).isPresent()
-                    ? fleet.writePath(deployment).get().jdbcUrl()
-                    : null;
+            var path = fleet.writePath(deployment);
+            String database = path.isPresent() ? path.get().jdbcUrl() : null;
             fleet.appServers().start(instance, server.inputs() == null ? Map.of() : server.inputs(), database);
             return instance.address();
         }
