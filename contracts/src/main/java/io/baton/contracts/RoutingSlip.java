@@ -1,5 +1,7 @@
 package io.baton.contracts;
 
+import io.baton.contracts.facts.Facts;
+import io.baton.contracts.facts.StepFacts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +29,15 @@ public record RoutingSlip(List<SlipStep> steps, Map<String, String> facts) {
         return new RoutingSlip(copy, facts);
     }
 
-    public RoutingSlip withFacts(Map<String, String> more) {
+    public RoutingSlip withFacts(StepFacts more) {
         Map<String, String> merged = new LinkedHashMap<>(facts);
-        merged.putAll(more);
+        merged.putAll(Facts.write(more));
         return new RoutingSlip(steps, merged);
+    }
+
+    /** The facts the steps so far left, as the record a step reads; fails naming the first one missing. */
+    public <T extends StepFacts> T facts(Class<T> type) {
+        return Facts.read(facts, type);
     }
 
     /** The step to run after {@code index}, if any. */
@@ -50,13 +57,5 @@ public record RoutingSlip(List<SlipStep> steps, Map<String, String> facts) {
             }
         }
         return Optional.empty();
-    }
-
-    public String fact(String key) {
-        String value = facts.get(key);
-        if (value == null) {
-            throw new IllegalStateException("the routing slip has no fact '" + key + "'");
-        }
-        return value;
     }
 }

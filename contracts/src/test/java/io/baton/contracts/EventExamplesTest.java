@@ -40,6 +40,12 @@ class EventExamplesTest {
                         .as("the service that publishes " + type + " owns the step it is about")
                         .isEqualTo(publisher);
             }
+            if (event.phase() == Phase.STEP_COMPLETED) {
+                StepName step = event.slip().step(event.step()).name();
+                assertThat(event.slip().facts(step.facts()))
+                        .as(type + " carries the facts of " + step)
+                        .isNotNull();
+            }
             assertThat(Json.mapper().readTree(Json.write(event)))
                     .as("a lossless round trip")
                     .isEqualTo(json);

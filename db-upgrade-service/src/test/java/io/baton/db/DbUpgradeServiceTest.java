@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.contracts.Classification;
 import io.baton.contracts.DatabaseUpgrade;
-import io.baton.contracts.Facts;
 import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.Phase;
@@ -19,6 +18,9 @@ import io.baton.contracts.StepStatus;
 import io.baton.contracts.Topology;
 import io.baton.contracts.UpgradeKind;
 import io.baton.contracts.UpgradeSpec;
+import io.baton.contracts.facts.DatabaseFacts.Candidate;
+import io.baton.contracts.facts.DatabaseFacts.MasterPromoted;
+import io.baton.contracts.facts.Facts;
 import io.baton.db.replication.ReplicationDriver.Node;
 import io.baton.db.replication.sim.SimReplication;
 import io.baton.infra.BatonTestInfra;
@@ -71,15 +73,8 @@ class DbUpgradeServiceTest {
             steps.add(SlipStep.pending(i, names.get(i), false)
                     .withStatus(i < 2 ? StepStatus.COMPLETED : StepStatus.PENDING));
         }
-        RoutingSlip slip = new RoutingSlip(
-                steps,
-                Map.of(
-                        Facts.CANDIDATE_ID,
-                        "c-" + upgradeId,
-                        Facts.CANDIDATE_NAME,
-                        "db-3",
-                        Facts.CANDIDATE_ADDRESS,
-                        "db-3.sim:5432"));
+        RoutingSlip slip =
+                new RoutingSlip(steps, Facts.write(new Candidate("c-" + upgradeId, "db-3", "db-3.sim:5432")));
         SagaEvent launched = new SagaEvent(
                 upgradeId,
                 deployment,
@@ -113,9 +108,9 @@ class DbUpgradeServiceTest {
                 .map(r -> Json.read(r.value(), SagaEvent.class))
                 .findFirst()
                 .orElseThrow();
-        Map<String, String> facts = promoted.slip().facts();
-        assertThat(facts.get(Facts.NEW_MASTER_APPLIED_POSITION)).isEqualTo(facts.get(Facts.OLD_MASTER_FINAL_POSITION));
-        assertThat(Long.parseLong(facts.get(Facts.WRITE_FENCE_MILLIS))).isLessThan(1_000);
+        MasterPromoted proof = promoted.slip().facts(MasterPromoted.class);
+        assertThat(proof.newMasterAppliedPosition()).isEqualTo(proof.oldMasterFinalPosition());
+        assertThat(proof.writeFenceMillis()).isLessThan(1_000);
 
         JsonPath view = given().get("/replication/" + deployment)
                 .then()

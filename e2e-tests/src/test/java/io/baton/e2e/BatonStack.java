@@ -3,6 +3,11 @@ package io.baton.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.common.Wait;
+import io.baton.contracts.Json;
+import io.baton.contracts.ServerConfig;
+import io.baton.contracts.UpgradeKind;
+import io.baton.contracts.api.CreateUpgrade;
 import io.baton.launcher.Stack;
 import io.baton.launcher.Stack.Service;
 import io.restassured.http.ContentType;
@@ -104,10 +109,19 @@ final class BatonStack {
     }
 
     static Response startUpgrade(String deployment, String change, boolean approval) {
-        return given().contentType(ContentType.JSON)
-                .body("{\"deployment\":\"" + deployment + "\",\"kind\":\"database\",\"approvalRequired\":" + approval
-                        + ",\"change\":" + change + "}")
-                .post(url(Service.PLANNER) + "/upgrades");
+        CreateUpgrade request = new CreateUpgrade(
+                deployment,
+                UpgradeKind.DATABASE,
+                Json.read(change, ServerConfig.class),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                approval);
+        return given().contentType(ContentType.JSON).body(Json.write(request)).post(url(Service.PLANNER) + "/upgrades");
     }
 
     static String start(String deployment, String change, boolean approval) {
@@ -127,28 +141,28 @@ final class BatonStack {
     }
 
     static JsonPath awaitState(String id, Duration timeout, String... states) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonPath u = upgrade(id);
-        while (System.nanoTime() < deadline) {
-            u = upgrade(id);
-            if (Set.of(states).contains(u.getString("state"))) {
-                return u;
-            }
-            Thread.sleep(100);
+        try {
+            return Wait.forThe("upgrade " + id + " to be " + List.of(states), timeout)
+                    .every(Duration.ofMillis(100))
+                    .untilValue(() -> {
+                        JsonPath u = upgrade(id);
+                        return Set.of(states).contains(u.getString("state")) ? u : null;
+                    });
+        } catch (Wait.Unfinished e) {
+            JsonPath u = upgrade(id);
+            throw new AssertionError("upgrade " + id + " is " + u.getString("state") + ", not " + List.of(states)
+                    + " after " + timeout + ": " + u.prettify());
         }
-        throw new AssertionError("upgrade " + id + " is " + u.getString("state") + ", not " + List.of(states)
-                + " after " + timeout + ": " + u.prettify());
     }
 
     static void awaitStepOutcome(String id, int step, String outcome, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (outcome.equals(upgrade(id).getString("steps[" + step + "].outcome"))) {
-                return;
-            }
-            Thread.sleep(50);
+        try {
+            Wait.forThe("step " + step + " of " + id + " to be " + outcome, timeout)
+                    .every(Duration.ofMillis(50))
+                    .until(() -> outcome.equals(upgrade(id).getString("steps[" + step + "].outcome")));
+        } catch (Wait.Unfinished e) {
+            throw new AssertionError("step " + step + " of " + id + " never reached " + outcome);
         }
-        throw new AssertionError("step " + step + " of " + id + " never reached " + outcome);
     }
 
     static void fault(Service service, String rule) {

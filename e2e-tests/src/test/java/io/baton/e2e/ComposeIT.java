@@ -3,6 +3,7 @@ package io.baton.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.common.Wait;
 import io.restassured.http.ContentType;
 import java.io.File;
 import java.io.InputStream;
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.ComposeContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.containers.wait.strategy.WaitStrategy;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -22,16 +23,16 @@ class ComposeIT {
     static final ComposeContainer COMPOSE = new ComposeContainer(
                     new File(System.getProperty("baton.home", ".."), "docker-compose.yml"))
             .withBuild(true)
-            .withExposedService(
-                    "planner-service", 7070, Wait.forHttp("/q/health/ready").withStartupTimeout(Duration.ofMinutes(3)))
-            .withExposedService(
-                    "cloud-service", 7071, Wait.forHttp("/q/health/ready").withStartupTimeout(Duration.ofMinutes(3)))
-            .withExposedService(
-                    "db-upgrade-service",
-                    7072,
-                    Wait.forHttp("/q/health/ready").withStartupTimeout(Duration.ofMinutes(3)))
-            .withExposedService(
-                    "lb-service", 7073, Wait.forHttp("/q/health/ready").withStartupTimeout(Duration.ofMinutes(3)));
+            .withExposedService("planner-service", 7070, ready())
+            .withExposedService("cloud-service", 7071, ready())
+            .withExposedService("db-upgrade-service", 7072, ready())
+            .withExposedService("lb-service", 7073, ready());
+
+    /** A service is up once its readiness check answers. */
+    static WaitStrategy ready() {
+        return org.testcontainers.containers.wait.strategy.Wait.forHttp("/q/health/ready")
+                .withStartupTimeout(Duration.ofMinutes(3));
+    }
 
     static String url(String service, int port) {
         return "http://" + COMPOSE.getServiceHost(service, port) + ":" + COMPOSE.getServicePort(service, port);
@@ -55,15 +56,16 @@ class ComposeIT {
                 .statusCode(201)
                 .extract()
                 .path("id");
-        long deadline = System.currentTimeMillis() + 120_000;
-        String state = "";
-        while (System.currentTimeMillis() < deadline && !state.equals("COMPLETED")) {
-            state = given().get(url("planner-service", 7070) + "/upgrades/" + id)
-                    .then()
-                    .extract()
-                    .path("state");
-            Thread.sleep(500);
+        String upgrade = url("planner-service", 7070) + "/upgrades/" + id;
+        try {
+            Wait.forThe("upgrade " + id + " to complete", Duration.ofSeconds(120))
+                    .every(Duration.ofMillis(500))
+                    .until(() -> "COMPLETED"
+                            .equals(given().get(upgrade).then().extract().path("state")));
+        } catch (Wait.Unfinished checkedNext) {
+            // the assertion says how it stands
         }
+        String state = given().get(upgrade).then().extract().path("state");
         assertThat(state).isEqualTo("COMPLETED");
     }
 }

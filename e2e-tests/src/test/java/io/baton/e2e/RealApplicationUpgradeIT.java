@@ -8,6 +8,7 @@ import static io.baton.e2e.BatonStack.url;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.common.Wait;
 import io.baton.launcher.Stack.Service;
 import io.baton.launcher.load.HttpLoad;
 import io.baton.launcher.load.LocalSite;
@@ -164,9 +165,12 @@ class RealApplicationUpgradeIT {
     /** Clients sending requests through the balancer; returns once it has answered some. */
     private static HttpLoad startLoad(String balancer) throws InterruptedException {
         HttpLoad load = new HttpLoad(balancer + "/", 4, 200_000, Duration.ofMinutes(4), 1_000).start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (load.requests() < 200 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
+        try {
+            Wait.forThe("200 answered requests", Duration.ofSeconds(10))
+                    .every(Duration.ofMillis(20))
+                    .until(() -> load.requests() >= 200);
+        } catch (Wait.Unfinished checkedNext) {
+            // the assertion says what is missing
         }
         assertThat(load.requests())
                 .as("requests before the upgrade; last error " + load.lastError())
@@ -181,11 +185,13 @@ class RealApplicationUpgradeIT {
      */
     private static List<CompletableFuture<HttpResponse<String>>> longRequestsWhenAttaching(String id, String balancer)
             throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!List.of("RUNNING", "COMPLETED")
-                        .contains(upgrade(id).getString("steps.find { it.name == 'DISABLE_ARRAY' }.outcome"))
-                && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
+        try {
+            Wait.forThe("DISABLE_ARRAY to run", Duration.ofSeconds(60))
+                    .every(Duration.ofMillis(20))
+                    .until(() -> List.of("RUNNING", "COMPLETED")
+                            .contains(upgrade(id).getString("steps.find { it.name == 'DISABLE_ARRAY' }.outcome")));
+        } catch (Wait.Unfinished e) {
+            throw new AssertionError(e.getMessage());
         }
         List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

@@ -7,6 +7,7 @@ import static io.baton.e2e.BatonStack.url;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.common.Wait;
 import io.baton.infra.KafkaProbe;
 import io.baton.launcher.Stack;
 import io.baton.launcher.Stack.Service;
@@ -198,27 +199,29 @@ class RealDatabaseUpgradeIT {
                         Duration.ofMinutes(4),
                         1_000)
                 .start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (load.acknowledgedCount() < 50 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitQuietly(
+                Wait.forThe("50 acknowledged writes", Duration.ofSeconds(10)), () -> load.acknowledgedCount() >= 50);
         assertThat(load.acknowledgedCount())
                 .as("writes before the upgrade; last error " + load.lastError())
                 .isGreaterThanOrEqualTo(50);
         return load;
     }
 
-    private static void awaitSameRows(WriteLoad load, String master, String replica) throws Exception {
-        long deadline = System.currentTimeMillis() + 15_000;
-        long onMaster = load.rowsOn(master);
-        long onReplica = -1;
-        while (System.currentTimeMillis() < deadline) {
-            onReplica = load.rowsOn(replica);
-            if (onReplica == onMaster) {
-                return;
-            }
-            Thread.sleep(100);
+    /** Waits for a condition the assertion after it then checks, with its own message. */
+    private static void awaitQuietly(Wait wait, Wait.Condition<Exception> condition) throws Exception {
+        try {
+            wait.every(Duration.ofMillis(20)).until(condition);
+        } catch (Wait.Unfinished checkedNext) {
+            // the assertion that follows says what is missing
         }
+    }
+
+    private static void awaitSameRows(WriteLoad load, String master, String replica) throws Exception {
+        long onMaster = load.rowsOn(master);
+        awaitQuietly(
+                Wait.forThe("the replica to have the master's rows", Duration.ofSeconds(15)),
+                () -> load.rowsOn(replica) == onMaster);
+        long onReplica = load.rowsOn(replica);
         assertThat(onReplica)
                 .as("rows on the replica " + replica + " against its master")
                 .isEqualTo(onMaster);

@@ -3,6 +3,7 @@ package io.baton.launcher;
 import static io.baton.launcher.Main.say;
 
 import io.baton.launcher.Stack.Service;
+import io.baton.launcher.bench.SagaBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,10 @@ final class Bench {
     private Bench() {}
 
     static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[1].equals("saga")) {
+            SagaBench.main(args);
+            return;
+        }
         boolean app = args.length > 1 && args[1].equals("app");
         int runs = 3;
         List<String> engines = new ArrayList<>(List.of("postgresql", "mariadb"));

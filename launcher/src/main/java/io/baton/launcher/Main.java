@@ -61,6 +61,8 @@ public final class Main {
                                                    N real database upgrades per engine under write load
                            ./baton bench app [--runs N]
                                                    N real application upgrades behind HAProxy under request load
+                           ./baton bench saga [--sequential N] [--concurrent N] [--kill-run N]
+                                                   the choreography's speed on the sim fleet at zero latency
                            ./baton up              start Baton and stay up
                            ./baton watch HOST:PORT print every Baton event on that broker as it arrives (CloudEvents
                                                    headers and JSON data), from the start of the topics
@@ -272,7 +274,8 @@ public final class Main {
         }
     }
 
-    static KafkaConsumer<String, String> tail(String bootstrap) {
+    /** A consumer of every Baton topic from its end: what is published from now on. */
+    public static KafkaConsumer<String, String> tail(String bootstrap) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrap);
         config.put("enable.auto.commit", "false");
@@ -313,7 +316,7 @@ public final class Main {
         say("no end of the upgrade within " + timeout);
     }
 
-    static HttpResponse<String> post(String url, String json) throws Exception {
+    public static HttpResponse<String> post(String url, String json) throws Exception {
         return HTTP.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .header("Content-Type", "application/json")
@@ -322,7 +325,7 @@ public final class Main {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    static HttpResponse<String> get(String url) throws Exception {
+    public static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -331,7 +334,7 @@ public final class Main {
         return value == null || value.isBlank() ? fallback : Integer.parseInt(value);
     }
 
-    static void say(String line) {
+    public static void say(String line) {
         System.out.println(line);
     }
 }

@@ -1,6 +1,7 @@
 package io.baton.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.common.Wait;
 import io.baton.contracts.Json;
 import io.baton.launcher.Stack.Service;
 import io.baton.launcher.load.HttpLoad;
@@ -53,7 +54,7 @@ final class RealSiteUpgrade {
             }
         }
         load = new HttpLoad("http://" + balancer + "/", 4, 1_000_000, Duration.ofMinutes(5), 1_000).start();
-        Thread.sleep(BEFORE.toMillis());
+        Wait.delay(BEFORE);
     }
 
     String request() {

@@ -1,7 +1,11 @@
 package io.baton.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.common.Wait;
 import io.baton.contracts.Json;
+import io.baton.contracts.ServerConfig;
+import io.baton.contracts.UpgradeKind;
+import io.baton.contracts.api.CreateUpgrade;
 import io.baton.launcher.Stack.Service;
 import io.baton.launcher.load.LocalDeployment;
 import io.baton.launcher.load.WriteLoad;
@@ -50,15 +54,20 @@ final class RealUpgrade {
         }
         load = new WriteLoad(engine, this::writePath, LocalDeployment.DATABASE, 500_000, Duration.ofMinutes(5), 1_000)
                 .start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (load.acknowledgedCount() < 50 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
+        try {
+            Wait.forThe("the writer's first 50 acknowledged writes", Duration.ofSeconds(10))
+                    .every(Duration.ofMillis(20))
+                    .until(() -> load.acknowledgedCount() >= 50);
+        } catch (Wait.Unfinished e) {
+            throw new IllegalStateException(e.getMessage() + ": " + load.lastError());
         }
     }
 
     /** The request that upgrades the pair: a minor change, the instance size. */
     String request() {
-        return "{\"deployment\":\"" + deployment + "\",\"kind\":\"database\",\"change\":{\"instanceSize\":\"large\"}}";
+        ServerConfig large = new ServerConfig(null, null, null, null, null, "large", null, null, null, null);
+        return Json.write(new CreateUpgrade(
+                deployment, UpgradeKind.DATABASE, large, null, null, null, null, null, null, null, false));
     }
 
     /** Stops the writer once the upgrade has ended and checks every acknowledged write on the final master. */
@@ -108,20 +117,27 @@ final class RealUpgrade {
         return Json.mapper().readTree(created.body()).get("id").asText();
     }
 
-    /** The upgrade once it has ended (or after five minutes). */
+    /** The upgrade once it has ended (or as it is after five minutes). */
     static JsonNode awaitEnd(Stack stack, String upgradeId) throws Exception {
-        long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
-        while (true) {
-            JsonNode upgrade = Json.mapper()
-                    .readTree(Main.get(stack.url(Service.PLANNER) + "/upgrades/" + upgradeId)
-                            .body());
-            String state = upgrade.get("state").asText();
-            if (List.of("COMPLETED", "ROLLED_BACK", "FAILED").contains(state)
-                    || System.currentTimeMillis() > deadline) {
-                return upgrade;
-            }
-            Thread.sleep(100);
+        try {
+            return Wait.forThe("upgrade " + upgradeId + " to end", Duration.ofMinutes(5))
+                    .every(Duration.ofMillis(100))
+                    .untilValue(() -> {
+                        JsonNode upgrade = upgrade(stack, upgradeId);
+                        return List.of("COMPLETED", "ROLLED_BACK", "FAILED")
+                                        .contains(upgrade.get("state").asText())
+                                ? upgrade
+                                : null;
+                    });
+        } catch (Wait.Unfinished e) {
+            return upgrade(stack, upgradeId);
         }
+    }
+
+    private static JsonNode upgrade(Stack stack, String upgradeId) throws Exception {
+        return Json.mapper()
+                .readTree(Main.get(stack.url(Service.PLANNER) + "/upgrades/" + upgradeId)
+                        .body());
     }
 
     private String writePath() {

@@ -1,5 +1,6 @@
 package io.baton.launcher;
 
+import io.baton.common.Wait;
 import io.baton.infra.EmbeddedKafka;
 import io.baton.infra.EmbeddedPostgresServer;
 import io.baton.local.LocalFleet;
@@ -140,29 +141,23 @@ public final class Stack implements AutoCloseable {
     }
 
     public void awaitReady(Service s, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
         URI health = URI.create(url(s) + "/q/health/ready");
-        while (System.nanoTime() < deadline) {
-            Process p = processes.get(s);
-            if (p != null && !p.isAlive()) {
-                throw new IllegalStateException(s.module + " exited with " + p.exitValue() + "; see "
-                        + options.stateDir().resolve("logs").resolve(s.module + ".log"));
-            }
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(health)
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
+        Path log = options.stateDir().resolve("logs").resolve(s.module + ".log");
+        try {
+            Wait.forThe(s.module + " to be ready", timeout)
+                    .every(Duration.ofMillis(50))
+                    .stopIf(() -> !processes.get(s).isAlive(), s.module + " exited")
+                    .ignoring(IOException.class)
+                    .until(() -> http.send(
+                                            HttpRequest.newBuilder(health)
+                                                    .timeout(Duration.ofSeconds(2))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200);
+        } catch (Wait.Unfinished e) {
+            throw new IllegalStateException(e.getMessage() + "; see " + log);
         }
-        throw new IllegalStateException(s.module + " was not ready within " + timeout);
     }
 
     /** Stops a service the polite way (SIGTERM), as a rolling deploy would, and waits until it has exited. */
@@ -177,6 +172,11 @@ public final class Stack implements AutoCloseable {
         Process p = processes.get(s);
         p.destroyForcibly();
         p.waitFor();
+    }
+
+    /** The process id of a service, for what the operating system says of it (its memory, say). */
+    public long pid(Service s) {
+        return processes.get(s).pid();
     }
 
     public String url(Service s) {

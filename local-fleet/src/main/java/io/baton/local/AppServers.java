@@ -1,5 +1,6 @@
 package io.baton.local;
 
+import io.baton.common.Wait;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,21 +70,13 @@ public final class AppServers {
 
     /** Returns once the server answers its health check; throws when it does not within {@code timeout}. */
     public void awaitUp(Instance server, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                if (get(server, "/health").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            if (System.nanoTime() > deadline || !running(server)) {
-                throw new IOException(server.name() + " does not answer its health check at " + server.address()
-                        + "; see " + server.log());
-            }
-            Thread.sleep(50);
-        }
+        Os.await(
+                Wait.forThe(server.name() + " to answer its health check at " + server.address(), timeout)
+                        .every(Duration.ofMillis(50))
+                        .stopIf(() -> !running(server), "it exited")
+                        .ignoring(IOException.class),
+                "see " + server.log(),
+                () -> get(server, "/health").statusCode() == 200);
     }
 
     /**
@@ -148,10 +141,10 @@ public final class AppServers {
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         try {
-            Os.awaitGone(pid, 10_000);
+            Os.awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
         } catch (IOException stillThere) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            Os.awaitGone(pid, 10_000);
+            Os.awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
         }
     }
 

@@ -1,9 +1,13 @@
 package io.baton.local;
 
-/** The database engines a server template can install, by the name templates use. */
+import io.baton.contracts.fleet.Engine;
+
+/** The kinds of servers the local cloud runs: the database engines templates install, and its own two. */
 public final class Engines {
 
+    /** {@link Engine#POSTGRESQL}'s name, as a constant for switches and annotations. */
     public static final String POSTGRESQL = "postgresql";
+
     public static final String MARIADB = "mariadb";
     /** Not database engines: the local cloud's application servers and load balancers. */
     public static final String APP = "app";
@@ -25,23 +29,13 @@ public final class Engines {
         return tools.stream().filter(t -> !Os.installed(t)).toList();
     }
 
-    public static int port(String engine) {
-        return switch (engine) {
-            case MARIADB -> 3306;
-            case APP, HAPROXY -> 8080;
-            default -> 5432;
-        };
+    /** The port a server of this kind listens on, on its own address. */
+    public static int port(String kind) {
+        return APP.equals(kind) || HAPROXY.equals(kind) ? 8080 : Engine.of(kind).port();
     }
 
     /** The engine for a template's engine field; a template that names none installs PostgreSQL. */
     public static String of(String engine) {
-        if (engine == null || engine.isBlank() || POSTGRESQL.equals(engine)) {
-            return POSTGRESQL;
-        }
-        if (MARIADB.equals(engine)) {
-            return MARIADB;
-        }
-        throw new IllegalArgumentException(
-                "engine " + engine + " is not one the local cloud installs; use postgresql or mariadb");
+        return Engine.of(engine).id();
     }
 }

@@ -1,5 +1,6 @@
 package io.baton.local;
 
+import io.baton.common.Wait;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -8,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,18 +47,12 @@ public final class Haproxy {
                 config(balancer).toString(),
                 "-p",
                 pidFile(balancer).toString());
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            try {
-                command(balancer, "show info");
-                return;
-            } catch (IOException notYet) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IOException("HAProxy did not open its runtime API at " + socket(balancer), notYet);
-                }
-                Os.sleep(20);
-            }
-        }
+        Os.await(
+                Wait.forThe("HAProxy to open its runtime API at " + socket(balancer), Duration.ofSeconds(10))
+                        .every(Duration.ofMillis(20))
+                        .ignoring(IOException.class),
+                "see " + config(balancer),
+                () -> command(balancer, "show info") != null);
     }
 
     /** Sends one command to the runtime API and returns its answer. */
@@ -156,7 +152,7 @@ public final class Haproxy {
         Long pid = Os.pid(pidFile(balancer));
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            Os.awaitGone(pid, 10_000);
+            Os.awaitGone(pid, Duration.ofSeconds(10), "see " + config(balancer));
         }
     }
 

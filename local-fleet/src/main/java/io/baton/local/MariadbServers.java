@@ -1,11 +1,13 @@
 package io.baton.local;
 
+import io.baton.common.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /** MariaDB 10.11 servers: GTID replication, replicas made with mariadb-backup. */
 public final class MariadbServers implements DatabaseServers {
@@ -101,16 +103,19 @@ public final class MariadbServers implements DatabaseServers {
         if (!running(server)) {
             Os.spawn(server.log(), "mariadbd", "--defaults-file=" + config(server));
         }
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (true) {
-            try (Connection c = Sql.admin(Engines.MARIADB, server.address(), null)) {
-                return;
-            } catch (SQLException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IOException(server.name() + " did not start within 90 s; see " + server.log(), e);
-                }
-                Os.sleep(100);
-            }
+        try {
+            Os.await(
+                    Wait.forThe(server.name() + " to accept connections", Duration.ofSeconds(90))
+                            .every(Duration.ofMillis(100))
+                            .ignoring(SQLException.class),
+                    "see " + server.log(),
+                    () -> {
+                        try (Connection c = Sql.admin(Engines.MARIADB, server.address(), null)) {
+                            return true;
+                        }
+                    });
+        } catch (SQLException ignoredAbove) {
+            throw new IOException(ignoredAbove);
         }
     }
 
@@ -121,7 +126,7 @@ public final class MariadbServers implements DatabaseServers {
             return;
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        Os.awaitGone(pid, 120_000);
+        Os.awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
     }
 
     @Override
@@ -134,7 +139,7 @@ public final class MariadbServers implements DatabaseServers {
         Long pid = Os.pid(pidFile(server));
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            Os.awaitGone(pid, 30_000);
+            Os.awaitGone(pid, Duration.ofSeconds(30), "see " + server.log());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.baton.local;
 
+import io.baton.common.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -108,15 +110,6 @@ public final class Os {
         }
     }
 
-    /** Sleeps, keeping an interrupt for the caller to see. */
-    public static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** The pid a daemon wrote at the start of {@code file}; null when there is no such file or number. */
     public static Long pid(Path file) {
         try {
@@ -134,14 +127,24 @@ public final class Os {
         return pid != null && alive(pid);
     }
 
-    /** Waits until a process has gone; fails when it is still there after {@code timeoutMillis}. */
-    public static void awaitGone(long pid, long timeoutMillis) throws IOException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (alive(pid)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IOException("process " + pid + " did not stop within " + timeoutMillis + " ms");
-            }
-            sleep(2);
+    /** Waits until a process has gone, looking every 2 ms; fails when it is still there after {@code timeout}. */
+    public static void awaitGone(long pid, Duration timeout, String hint) throws IOException {
+        await(Wait.forThe("process " + pid + " to exit", timeout).every(Duration.ofMillis(2)), hint, () -> !alive(pid));
+    }
+
+    /**
+     * Waits, as {@code wait} says, for something a server does on its own time; fails with an IOException that names
+     * it, and where to look ({@code hint}), when it does not happen.
+     */
+    public static <E extends Exception> void await(Wait wait, String hint, Wait.Condition<E> condition)
+            throws IOException, E {
+        try {
+            wait.until(condition);
+        } catch (Wait.Unfinished e) {
+            throw new IOException(e.getMessage() + (hint == null ? "" : "; " + hint));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting", e);
         }
     }
 

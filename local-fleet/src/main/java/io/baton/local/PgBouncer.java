@@ -1,9 +1,11 @@
 package io.baton.local;
 
+import io.baton.common.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A PgBouncer in transaction pooling mode, driven through its admin console. PAUSE waits for the transactions in
@@ -82,25 +84,16 @@ public final class PgBouncer {
                 "pgbouncer",
                 "-d",
                 path.dir().resolve("pgbouncer.ini").toString());
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            try (AdminConsole console = AdminConsole.open(path.host(), path.port())) {
-                return;
-            } catch (IOException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IOException(
-                            "PgBouncer did not start on " + path.address() + "; see "
-                                    + path.dir().resolve("pgbouncer.log"),
-                            e);
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
-                }
-            }
-        }
+        Os.await(
+                Wait.forThe("PgBouncer to open its console on " + path.address(), Duration.ofSeconds(10))
+                        .every(Duration.ofMillis(50))
+                        .ignoring(IOException.class),
+                "see " + path.dir().resolve("pgbouncer.log"),
+                () -> {
+                    try (AdminConsole console = AdminConsole.open(path.host(), path.port())) {
+                        return true;
+                    }
+                });
     }
 
     public boolean running() {
@@ -111,7 +104,7 @@ public final class PgBouncer {
         Long pid = Os.pid(pidFile());
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            Os.awaitGone(pid, 10_000);
+            Os.awaitGone(pid, Duration.ofSeconds(10), "see " + path.dir().resolve("pgbouncer.log"));
         }
     }
 

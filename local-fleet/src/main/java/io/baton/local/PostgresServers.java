@@ -1,11 +1,13 @@
 package io.baton.local;
 
+import io.baton.common.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -178,13 +180,7 @@ public final class PostgresServers implements DatabaseServers {
             return;
         }
         Os.run(null, 10, "kill", "-INT", Long.toString(pid));
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (Os.alive(pid)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IOException(server.name() + " did not shut down within 120 s; see " + server.log());
-            }
-            Os.sleep(2);
-        }
+        Os.awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
     }
 
     @Override
@@ -203,17 +199,14 @@ public final class PostgresServers implements DatabaseServers {
         }
         if (server.upstream() != null && server.slot() != null) {
             // the walsender lets go of the slot a moment after the replica is gone
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (true) {
-                try {
-                    dropSlot(server.upstream(), server.slot());
-                    break;
-                } catch (SQLException e) {
-                    if (System.currentTimeMillis() > deadline || !e.getMessage().contains("is active")) {
-                        break;
-                    }
-                    Os.sleep(100);
-                }
+            try {
+                Os.await(
+                        Wait.forThe("the slot " + server.slot() + " to be let go of", Duration.ofSeconds(5))
+                                .every(Duration.ofMillis(100)),
+                        null,
+                        () -> dropped(server.upstream(), server.slot()));
+            } catch (IOException stillHeld) {
+                // the upstream keeps WAL for it until it is dropped by hand; it is named in its log
             }
         }
     }
@@ -333,6 +326,19 @@ public final class PostgresServers implements DatabaseServers {
             if (Sql.one(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = " + Sql.literal(slot)) != null) {
                 Sql.exec(c, "SELECT pg_drop_replication_slot(" + Sql.literal(slot) + ")");
             }
+        }
+    }
+
+    /**
+     * Drops the slot unless a walsender still holds it (false: not yet); any other error gives up, true, as a slot
+     * that cannot be dropped now will not be by waiting.
+     */
+    private static boolean dropped(String address, String slot) {
+        try {
+            dropSlot(address, slot);
+            return true;
+        } catch (SQLException e) {
+            return !String.valueOf(e.getMessage()).contains("is active");
         }
     }
 

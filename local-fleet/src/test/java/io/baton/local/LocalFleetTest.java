@@ -2,9 +2,11 @@ package io.baton.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.common.Wait;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -90,19 +92,24 @@ class LocalFleetTest {
     }
 
     private static int awaitCount(String engine, String address, int expected) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        int n = 0;
-        while (System.currentTimeMillis() < deadline) {
-            try (Connection c = app(engine, address)) {
-                n = Integer.parseInt(Sql.one(c, "SELECT count(*) FROM writes"));
-            } catch (java.sql.SQLException notYet) {
-                n = 0;
-            }
-            if (n == expected) {
-                break;
-            }
-            Thread.sleep(50);
+        try {
+            return Wait.forThe(address + " to hold " + expected + " rows", Duration.ofSeconds(10))
+                    .every(Duration.ofMillis(50))
+                    .untilValue(() -> {
+                        int n = count(engine, address);
+                        return n == expected ? n : null;
+                    });
+        } catch (Wait.Unfinished e) {
+            return count(engine, address);
         }
-        return n;
+    }
+
+    /** The rows written so far, 0 while the server does not answer. */
+    private static int count(String engine, String address) throws Exception {
+        try (Connection c = app(engine, address)) {
+            return Integer.parseInt(Sql.one(c, "SELECT count(*) FROM writes"));
+        } catch (java.sql.SQLException notYet) {
+            return 0;
+        }
     }
 }

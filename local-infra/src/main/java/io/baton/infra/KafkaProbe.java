@@ -1,5 +1,6 @@
 package io.baton.infra;
 
+import io.baton.common.Wait;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,12 +91,16 @@ public final class KafkaProbe implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 15_000;
-            while (!reached(consumer, end) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(toRecord(r));
-                }
-            }
+            Wait.forThe("the records up to the end of " + List.of(topics), Duration.ofSeconds(15))
+                    .every(Duration.ofMillis(1))
+                    .until(() -> {
+                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                            out.add(toRecord(r));
+                        }
+                        return reached(consumer, end);
+                    });
+        } catch (Wait.Unfinished | InterruptedException partly) {
+            // what was read so far: a caller that waits for more asks again
         }
         return out;
     }
@@ -111,22 +116,18 @@ public final class KafkaProbe implements AutoCloseable {
 
     /** Waits until a record matching {@code test} is on the topics; returns all records read so far. */
     public List<Record> await(Predicate<List<Record>> test, Duration timeout, String... topics) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Record> last = List.of();
-        while (System.nanoTime() < deadline) {
-            last = readAll(topics);
-            if (test.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        List<List<Record>> last = new ArrayList<>(List.of(List.of()));
+        try {
+            return Wait.forThe("records of " + List.of(topics) + " to match", timeout)
+                    .every(Duration.ofMillis(200))
+                    .untilValue(() -> {
+                        last.set(0, readAll(topics));
+                        return test.test(last.get(0)) ? last.get(0) : null;
+                    });
+        } catch (Wait.Unfinished | InterruptedException e) {
+            throw new AssertionError(e.getMessage() + "; records: "
+                    + last.get(0).stream().map(r -> r.key() + " " + r.type()).toList());
         }
-        throw new AssertionError("timed out after " + timeout + "; records: "
-                + last.stream().map(r -> r.key() + " " + r.type()).toList());
     }
 
     private static Record toRecord(ConsumerRecord<String, String> r) {

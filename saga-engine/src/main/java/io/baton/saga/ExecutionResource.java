@@ -16,32 +16,25 @@ public class ExecutionResource {
     public record ExecutionView(
             int step,
             String name,
-            String mode,
-            String state,
+            Mode mode,
+            StepExecution.State state,
             int attempts,
             Instant startedAt,
             Instant finishedAt,
             String outcome) {}
 
-    private final SagaEngine engine;
+    private final Executions executions;
 
-    public ExecutionResource(SagaEngine engine) {
-        this.engine = engine;
+    public ExecutionResource(Executions executions) {
+        this.executions = executions;
     }
 
     @GET
     @Path("/{upgradeId}")
     public List<ExecutionView> executions(@PathParam("upgradeId") String upgradeId) {
-        return engine.executions(upgradeId).stream()
+        return executions.of(upgradeId).stream()
                 .map(x -> new ExecutionView(
-                        x.stepIndex,
-                        x.stepName,
-                        x.mode.name(),
-                        x.state.name(),
-                        x.attempts,
-                        x.startedAt,
-                        x.finishedAt,
-                        x.outcome))
+                        x.stepIndex, x.stepName, x.mode, x.state, x.attempts, x.startedAt, x.finishedAt, x.outcome))
                 .toList();
     }
 }

@@ -1,10 +1,13 @@
 package io.baton.saga;
 
+import io.baton.common.Wait;
 import io.baton.contracts.StepName;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * Makes chosen steps fail on purpose, for demos and for proving that every step rolls back. A rule fails the step
@@ -58,16 +61,21 @@ public class FaultInjector {
         }
     }
 
-    /** Sleeps as long as the delay rules for this step say; stops early when the upgrade is aborted. */
-    void delay(StepName step, String deployment, java.util.function.BooleanSupplier aborted)
-            throws InterruptedException {
+    /** Waits as long as the delay rules for this step say; stops early when the upgrade is aborted. */
+    void delay(StepName step, String deployment, BooleanSupplier aborted) throws InterruptedException {
         long total = rules.stream()
                 .filter(r -> r.delayMillis() != null && r.matches(step, deployment, Target.ACTION))
                 .mapToLong(Rule::delayMillis)
                 .sum();
-        long end = System.currentTimeMillis() + total;
-        while (System.currentTimeMillis() < end && !aborted.getAsBoolean()) {
-            Thread.sleep(Math.min(50, Math.max(1, end - System.currentTimeMillis())));
+        if (total == 0) {
+            return;
+        }
+        try {
+            Wait.forThe("the injected delay of " + step, Duration.ofMillis(total))
+                    .stopIf(aborted, SagaRules.ABORTED)
+                    .elapse();
+        } catch (Wait.Stopped abortedMeanwhile) {
+            // the step goes on and turns around when it ends
         }
     }
 }

@@ -17,11 +17,11 @@ import java.util.List;
 public class FaultResource {
 
     private final FaultInjector faults;
-    private final SagaEngine engine;
+    private final StepRunner runner;
 
-    public FaultResource(FaultInjector faults, SagaEngine engine) {
+    public FaultResource(FaultInjector faults, StepRunner runner) {
         this.faults = faults;
-        this.engine = engine;
+        this.runner = runner;
     }
 
     @POST
@@ -30,7 +30,7 @@ public class FaultResource {
         if (rule == null || rule.step() == null) {
             throw ProblemException.badRequest("Name the step to fail, e.g. {\"step\":\"PROMOTE\"}.", null);
         }
-        if (!engine.handles(rule.step())) {
+        if (!runner.handles(rule.step())) {
             throw ProblemException.badRequest(
                     "This service does not run " + rule.step() + "; add the fault to the service that owns it.", null);
         }

@@ -5,20 +5,19 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
 /** An event written in the transaction that produced it, published to Kafka afterwards by the relay. */
 @Entity
-@Table(name = "outbox", indexes = @Index(name = "outbox_unpublished", columnList = "publishedAt,id"))
+@Table(name = "outbox")
 public class OutboxRecord {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @Column(nullable = false, unique = true)
+    @Column(nullable = false)
     public String eventId;
 
     public String topic;

@@ -1,42 +1,50 @@
 package io.baton.saga;
 
+import io.baton.common.Wait;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes the outbox in insertion order, one record at a time, and marks a record published only once the broker
- * acknowledged it. A crash between the two re-publishes the record with the same event id, which consumers skip.
+ * Publishes the outbox in insertion order: a batch of unpublished records is handed to the producer at once (the
+ * producer keeps their order per partition), and once the broker acknowledged them all they are marked published in
+ * one transaction. A crash between the two publishes them again with the same event ids, which consumers skip.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     public static final String CHANNEL = "baton-out";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final int BATCH = 200;
 
     private final MutinyEmitter<String> emitter;
     private final Tx tx;
     private final SagaConfig config;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
-    private Thread thread;
 
-    public OutboxRelay(@Channel(CHANNEL) MutinyEmitter<String> emitter, Tx tx, SagaConfig config) {
+    public OutboxRelay(
+            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+                    MutinyEmitter<String> emitter,
+            Tx tx,
+            SagaConfig config) {
         this.emitter = emitter;
         this.tx = tx;
         this.config = config;
@@ -44,7 +52,7 @@ public class OutboxRelay {
 
     void start(@Observes StartupEvent event) {
         running = true;
-        thread = new Thread(this::loop, "outbox-relay");
+        Thread thread = new Thread(this::loop, "outbox-relay");
         thread.setDaemon(true);
         thread.start();
     }
@@ -64,7 +72,7 @@ public class OutboxRelay {
             try {
                 wake.tryAcquire(config.relayInterval().toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                while (running && publishBatch() == BATCH) {
+                while (running && publishBatch() == config.relayBatch()) {
                     // a full batch: there may be more right behind it
                 }
             } catch (InterruptedException e) {
@@ -72,25 +80,31 @@ public class OutboxRelay {
                 return;
             } catch (RuntimeException e) {
                 LOG.warnf("outbox relay could not publish, retrying shortly: %s", e.getMessage());
-                sleepQuietly(500);
+                pauseAfterFailure();
             }
         }
     }
 
     private int publishBatch() {
-        List<OutboxRecord> batch =
-                tx.run(s -> s.createQuery("from OutboxRecord where publishedAt is null order by id", OutboxRecord.class)
-                        .setMaxResults(BATCH)
-                        .getResultList());
-        for (OutboxRecord record : batch) {
-            emitter.sendMessageAndAwait(toMessage(record));
-            Long id = record.id;
-            tx.run(s -> s.createMutationQuery("update OutboxRecord set publishedAt = :now where id = :id")
-                    .setParameter("now", Instant.now())
-                    .setParameter("id", id)
-                    .executeUpdate()
-                    .replaceWithVoid());
+        List<OutboxRecord> batch = tx.run(s -> s.createSelectionQuery(
+                        "from OutboxRecord where publishedAt is null order by id", OutboxRecord.class)
+                .setMaxResults(config.relayBatch())
+                .getResultList());
+        if (batch.isEmpty()) {
+            return 0;
         }
+        List<Uni<Long>> sends = new ArrayList<>(batch.size());
+        for (OutboxRecord record : batch) {
+            Long id = record.id;
+            sends.add(emitter.sendMessage(toMessage(record)).replaceWith(id));
+        }
+        // every send is under way before the first acknowledgement is awaited
+        List<Long> published =
+                Uni.join().all(sends).andCollectFailures().await().indefinitely();
+        tx.run(s -> s.createMutationQuery("update OutboxRecord set publishedAt = :now where id in :ids")
+                .setParameter("now", Instant.now())
+                .setParameter("ids", published)
+                .executeUpdate());
         return batch.size();
     }
 
@@ -110,9 +124,13 @@ public class OutboxRelay {
         return Message.of(record.payload, Metadata.of(kafka, cloudEvent));
     }
 
-    private static void sleepQuietly(long millis) {
+    private void pauseAfterFailure() {
         try {
-            Thread.sleep(millis);
+            Wait.forThe("the broker to take events again", Duration.ofMillis(500))
+                    .stopIf(() -> !running, "the service is stopping")
+                    .elapse();
+        } catch (Wait.Stopped stopping) {
+            // the loop ends
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -11,6 +11,12 @@ public interface SagaConfig {
     /** The service this process is: decides which steps it runs and which topic it publishes to. */
     Owner owner();
 
+    /**
+     * Which replica of its service this process is: distinct for each replica and kept across its restarts, so that
+     * the consumer group's static membership gives a restarted replica its partitions back at once.
+     */
+    String instanceId();
+
     /** Partitions of each Baton topic when this service creates it; sagas spread over them by upgrade id. */
     @WithDefault("6")
     int partitions();
@@ -22,10 +28,29 @@ public interface SagaConfig {
     @WithDefault("PT1S")
     Duration relayInterval();
 
+    /** The most events the relay sends at once before it marks them published, in one transaction. */
+    @WithDefault("500")
+    int relayBatch();
+
+    /** How many steps run at once; more wait their turn. Steps that wait long (catch-up, drain) hold one each. */
+    @WithDefault("64")
+    int workers();
+
     /** How many compensation attempts before the saga stops and asks for an operator. */
     @WithDefault("3")
     int compensationAttempts();
 
     @WithDefault("PT1S")
     Duration compensationBackoff();
+
+    /**
+     * How long a step's outcome, or a poll's events, may wait for the database to take them. Past it, a step's run
+     * stays RUNNING for the sweep, and the consumer stops the service so that its events come again after a restart.
+     */
+    @WithDefault("PT5M")
+    Duration recordTimeout();
+
+    /** How often runs left RUNNING with nobody on them (their outcome could not be recorded) are run again. */
+    @WithDefault("PT30S")
+    Duration sweepInterval();
 }

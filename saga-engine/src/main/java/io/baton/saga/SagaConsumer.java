@@ -1,21 +1,32 @@
 package io.baton.saga;
 
+import io.baton.common.Wait;
 import io.baton.contracts.Json;
 import io.baton.contracts.SagaEvent;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Reads the saga topics of every service. A record that is not a saga event goes to this service's dead-letter topic
- * and the partition moves on; a record that is one is retried until the database takes it, so nothing is lost.
+ * Reads the saga topics of every service a poll at a time and hands the poll's events to the {@link Choreography} in
+ * one transaction. A record that is not a saga event, or an event whose processing fails in a way that trying again
+ * cannot cure ({@link Failures}), goes to this service's dead-letter topic and the others go on; an event the
+ * database cannot take yet is tried again until it can, so nothing is lost.
  */
 @ApplicationScoped
 public class SagaConsumer {
@@ -23,11 +34,15 @@ public class SagaConsumer {
     public static final String CHANNEL = "baton-in";
     private static final Logger LOG = Logger.getLogger(SagaConsumer.class);
 
-    private final SagaEngine engine;
+    private final Choreography choreography;
+    private final DeadLetters deadLetters;
+    private final SagaConfig config;
     private volatile boolean stopping;
 
-    public SagaConsumer(SagaEngine engine) {
-        this.engine = engine;
+    public SagaConsumer(Choreography choreography, DeadLetters deadLetters, SagaConfig config) {
+        this.choreography = choreography;
+        this.deadLetters = deadLetters;
+        this.config = config;
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -36,63 +51,87 @@ public class SagaConsumer {
 
     @Incoming(CHANNEL)
     @Blocking
-    public CompletionStage<Void> consume(Message<String> message) {
-        String eventId;
-        String type;
-        SagaEvent event;
-        try {
-            IncomingCloudEventMetadata<?> cloudEvent = message.getMetadata(IncomingCloudEventMetadata.class)
-                    .orElseThrow(() -> new IllegalArgumentException("the record has no CloudEvents headers"));
-            eventId = cloudEvent.getId();
-            type = cloudEvent.getType();
-            event = validate(Json.read(message.getPayload(), SagaEvent.class));
-        } catch (RuntimeException e) {
-            LOG.warnf("a record that is not a Baton saga event goes to the dead-letter topic: %s", e.getMessage());
-            return message.nack(e);
-        }
-        long backoff = 100;
-        while (true) {
-            if (stopping) {
-                // neither ack nor nack: the offset is not committed and the event comes again after restart
-                return new CompletableFuture<>();
-            }
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, String> batch) {
+        List<Received> events = new ArrayList<>();
+        Map<Received, KafkaRecord<String, String>> records = new IdentityHashMap<>();
+        List<DeadLetters.Letter> poison = new ArrayList<>();
+        for (KafkaRecord<String, String> record : batch.getRecords()) {
             try {
-                engine.onEvent(eventId, type, event);
-                return message.ack();
+                Received event = read(record);
+                events.add(event);
+                records.put(event, record);
             } catch (RuntimeException e) {
-                if (isPoison(e)) {
-                    LOG.errorf(e, "event %s (%s) cannot be processed; it goes to the dead-letter topic", eventId, type);
-                    return message.nack(e);
-                }
-                LOG.warnf(
-                        "event %s (%s) not processed yet, retrying in %d ms: %s",
-                        eventId, type, backoff, e.getMessage());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return new CompletableFuture<>();
-                }
-                backoff = Math.min(backoff * 2, 5_000);
+                poison.add(new DeadLetters.Letter(record, "not a Baton saga event: " + e.getMessage()));
             }
+        }
+        try {
+            deadLetters.send(poison);
+            handle(events, records);
+        } catch (Stop e) {
+            // neither ack nor nack: the offsets are not committed and the events come again after a restart
+            return new CompletableFuture<>();
+        }
+        return batch.ack();
+    }
+
+    /** Handles the events in one transaction; if one of them is poison, each alone, to dead-letter only that one. */
+    private void handle(List<Received> events, Map<Received, KafkaRecord<String, String>> records) throws Stop {
+        if (events.isEmpty()) {
+            return;
+        }
+        try {
+            Wait.forThe("the database to take " + events.size() + " event(s)", config.recordTimeout())
+                    .backingOff(Duration.ofMillis(100), Duration.ofSeconds(5))
+                    .stopIf(() -> stopping, "the service is stopping")
+                    .untilValue(() -> attempt(events, records));
+        } catch (Wait.Stopped | InterruptedException e) {
+            throw new Stop();
+        } catch (Wait.TimedOut e) {
+            LOG.errorf("%s; stopping the service so that they come again after a restart", e.getMessage());
+            Quarkus.asyncExit(3);
+            throw new Stop();
         }
     }
 
-    /**
-     * An error that the same event will raise again however often it is retried: a bug or an event that passed
-     * validation but is inconsistent. Anything else (the database is down, a lock timed out) is worth waiting for.
-     */
-    static boolean isPoison(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException
-                    || t instanceof IndexOutOfBoundsException
-                    || t instanceof NullPointerException
-                    || t instanceof ClassCastException
-                    || t instanceof UnsupportedOperationException) {
-                return true;
+    /** TRUE once the events are handled (or dead-lettered); null when the database did not take them yet. */
+    private Boolean attempt(List<Received> events, Map<Received, KafkaRecord<String, String>> records) throws Stop {
+        try {
+            choreography.handle(events);
+            return Boolean.TRUE;
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e)) {
+                LOG.warnf("%d event(s) not processed yet, trying again: %s", events.size(), e.getMessage());
+                return null;
             }
+            if (events.size() == 1) {
+                LOG.errorf(e, "event %s cannot be processed", events.get(0).eventId());
+                deadLetters.send(List.of(
+                        new DeadLetters.Letter(records.get(events.get(0)), "cannot be processed: " + e.getMessage())));
+                return Boolean.TRUE;
+            }
+            for (Received one : events) {
+                handle(List.of(one), records);
+            }
+            return Boolean.TRUE;
         }
-        return false;
+    }
+
+    /** The event in a record with binary-mode CloudEvents headers; throws, saying what is wrong, for anything else. */
+    static Received read(KafkaRecord<String, String> record) {
+        String id = header(record, "ce_id");
+        String type = header(record, "ce_type");
+        if (id == null || id.isBlank() || type == null || type.isBlank()) {
+            throw new IllegalArgumentException("the record has no CloudEvents id and type (ce_id, ce_type headers)");
+        }
+        if (record.getPayload() == null) {
+            throw new IllegalArgumentException("the record has no payload");
+        }
+        return new Received(id, type, validate(Json.read(record.getPayload(), SagaEvent.class)));
+    }
+
+    private static String header(KafkaRecord<String, String> record, String name) {
+        Header h = record.getHeaders().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     static SagaEvent validate(SagaEvent event) {
@@ -125,5 +164,12 @@ public class SagaConsumer {
             throw new IllegalArgumentException("a " + event.phase() + " event must name its step");
         }
         return event;
+    }
+
+    /** Stop handling: the service is stopping, and the poll's offsets must not be committed. */
+    private static final class Stop extends Exception {
+        Stop() {
+            super("stopping", null, false, false);
+        }
     }
 }

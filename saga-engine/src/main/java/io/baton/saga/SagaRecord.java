@@ -1,13 +1,14 @@
 package io.baton.saga;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import java.time.Instant;
 
-/** What this service knows about one upgrade: whether the operator aborted it, and the newest slip it saw. */
+/**
+ * What this service knows about an upgrade beyond its own runs: whether the operator aborted it. Its row is the lock
+ * that orders an abort against the outcome of a step of the same upgrade.
+ */
 @Entity
 @Table(name = "saga")
 public class SagaRecord {
@@ -17,12 +18,13 @@ public class SagaRecord {
 
     public String deployment;
     public boolean aborted;
-
-    @Column(columnDefinition = "text")
-    public String lastEvent;
-
     public Instant updatedAt;
 
-    @Version
-    public long version;
+    protected SagaRecord() {}
+
+    SagaRecord(String upgradeId, String deployment, Instant at) {
+        this.upgradeId = upgradeId;
+        this.deployment = deployment;
+        this.updatedAt = at;
+    }
 }

@@ -3,6 +3,7 @@ package io.baton.saga;
 import io.baton.contracts.SagaEvent;
 import io.baton.contracts.SlipStep;
 import io.baton.contracts.UpgradeSpec;
+import io.baton.contracts.facts.StepFacts;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,18 +24,15 @@ public record StepContext(SagaEvent trigger, SlipStep step, BooleanSupplier abor
         return trigger.spec();
     }
 
-    public String fact(String key) {
-        return trigger.slip().fact(key);
-    }
-
-    public String factOrNull(String key) {
-        return trigger.slip().facts().get(key);
+    /** What the steps before this one left in the slip, as the record this step reads. */
+    public <T extends StepFacts> T facts(Class<T> type) {
+        return trigger.slip().facts(type);
     }
 
     /** Throws when the operator aborted the upgrade; call it inside long waits. */
     public void checkNotAborted() throws StepFailedException {
         if (abortRequested.getAsBoolean()) {
-            throw new StepFailedException("aborted by the operator");
+            throw new StepFailedException(SagaRules.ABORTED);
         }
     }
 }

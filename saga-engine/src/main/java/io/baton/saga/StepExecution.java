@@ -5,22 +5,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * This service's own record of running one of its steps (or a compensation). Written RUNNING before the action
- * starts, so that a service killed mid-step resumes it after restart; the key makes sure a step runs once per saga.
+ * This service's own record of running one of its steps (or a compensation). Written RUNNING, in the transaction that
+ * decided to run it, before the action starts, so that a service killed mid-step resumes it after restart; the key
+ * makes sure a step runs once per saga.
  */
 @Entity
-@Table(name = "step_execution", indexes = @Index(name = "step_execution_state", columnList = "state"))
+@Table(name = "step_execution")
 public class StepExecution {
-
-    public enum Mode {
-        ACTION,
-        COMPENSATION
-    }
 
     public enum State {
         RUNNING,
@@ -44,9 +39,10 @@ public class StepExecution {
     @Enumerated(EnumType.STRING)
     public State state;
 
-    /** How many times the action was started: more than one only when the service was restarted mid-step. */
+    /** How many times the run was started: more than one only when the service was restarted mid-step. */
     public int attempts;
 
+    /** The event that started the run, as JSON: everything the step needs. */
     @Column(columnDefinition = "text")
     public String trigger;
 
@@ -58,5 +54,9 @@ public class StepExecution {
 
     public static String key(String upgradeId, int index, Mode mode) {
         return upgradeId + "/" + index + "/" + mode.name().toLowerCase();
+    }
+
+    public boolean open() {
+        return state == State.RUNNING || state == State.WAITING;
     }
 }

@@ -1,6 +1,6 @@
 package io.baton.cloud.api;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.ActionLog;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,15 +13,15 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class ActionResource {
 
-    private final Fleet fleet;
+    private final ActionLog actions;
 
-    public ActionResource(Fleet fleet) {
-        this.fleet = fleet;
+    public ActionResource(ActionLog actions) {
+        this.actions = actions;
     }
 
     @GET
     @Path("/{upgradeId}")
-    public List<Fleet.Action> actions(@PathParam("upgradeId") String upgradeId) {
-        return fleet.actions(upgradeId);
+    public List<ActionLog.Action> actions(@PathParam("upgradeId") String upgradeId) {
+        return actions.of(upgradeId);
     }
 }

@@ -1,9 +1,13 @@
 package io.baton.cloud.api;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.Deployments;
+import io.baton.cloud.fleet.InputBackups;
 import io.baton.cloud.fleet.InputsCsv;
+import io.baton.cloud.fleet.Servers;
+import io.baton.cloud.fleet.Snapshots;
 import io.baton.cloud.provider.CloudProvider;
 import io.baton.cloud.provider.Providers;
+import io.baton.contracts.api.RegisterDeployment;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.saga.problem.ProblemException;
 import jakarta.validation.Valid;
@@ -29,38 +33,45 @@ public class DeploymentResource {
 
     public record SnapshotView(String id, String serverId, String createdBy, int progress, Instant createdAt) {}
 
-    private final Fleet fleet;
+    private final Deployments deployments;
+    private final Servers servers;
+    private final Snapshots snapshots;
+    private final InputBackups inputs;
     private final Providers providers;
 
-    public DeploymentResource(Fleet fleet, Providers providers) {
-        this.fleet = fleet;
+    public DeploymentResource(
+            Deployments deployments, Servers servers, Snapshots snapshots, InputBackups inputs, Providers providers) {
+        this.deployments = deployments;
+        this.servers = servers;
+        this.snapshots = snapshots;
+        this.inputs = inputs;
         this.providers = providers;
     }
 
     /**
-     * Registers a deployment. A cloud that runs real servers (local) launches them now: the master, its slaves
-     * from it, and the write path; if one cannot start, nothing is kept and the answer says why.
+     * Registers a deployment. The cloud places its servers: one that runs real servers (local) launches them now, the
+     * master, its slaves from it, and the write path; if one cannot start, nothing is kept and the answer says why.
      */
     @POST
     public Response register(@NotNull @Valid RegisterDeployment request) {
-        DeploymentView registered = fleet.register(request);
+        DeploymentView registered = deployments.register(request);
         CloudProvider provider = providers.current();
         try {
-            provider.provision(registered).forEach((id, address) -> fleet.update(id, e -> e.address = address));
+            provider.provision(registered).forEach(servers::placed);
         } catch (Exception e) {
             try {
                 provider.unprovision(registered);
             } catch (Exception cleanup) {
                 e.addSuppressed(cleanup);
             }
-            fleet.forget(registered.name());
+            deployments.forget(registered.name());
             throw new ProblemException(
                     422,
                     "cannot-provision",
                     "Servers could not be started",
                     "Deployment '" + request.name() + "' was not registered: " + e.getMessage());
         }
-        DeploymentView created = fleet.deployment(registered.name()).orElseThrow();
+        DeploymentView created = deployments.deployment(registered.name()).orElseThrow();
         return Response.created(URI.create("/deployments/" + created.name()))
                 .entity(created)
                 .build();
@@ -68,20 +79,20 @@ public class DeploymentResource {
 
     @GET
     public List<String> names() {
-        return fleet.names();
+        return deployments.names();
     }
 
     @GET
     @Path("/{name}")
     public DeploymentView deployment(@PathParam("name") String name) {
-        return fleet.deployment(name).orElseThrow(() -> unknown(name));
+        return deployments.deployment(name).orElseThrow(() -> unknown(name));
     }
 
     @GET
     @Path("/{name}/snapshots")
     public List<SnapshotView> snapshots(@PathParam("name") String name) {
         deployment(name);
-        return fleet.snapshots(name).stream()
+        return snapshots.of(name).stream()
                 .map(s -> new SnapshotView(s.id, s.serverId, s.createdBy, s.progress, s.createdAt))
                 .toList();
     }
@@ -97,7 +108,7 @@ public class DeploymentResource {
         DeploymentView deployment = deployment(name);
         String csv = upgradeId == null
                 ? InputsCsv.write(deployment.inputs())
-                : fleet.savedInputs(upgradeId)
+                : inputs.saved(upgradeId)
                         .orElseThrow(() -> ProblemException.notFound(
                                 "no-saved-inputs", "Upgrade " + upgradeId + " saved no inputs of '" + name + "'."));
         String file = name + (upgradeId == null ? "" : "-" + upgradeId) + "-inputs.csv";

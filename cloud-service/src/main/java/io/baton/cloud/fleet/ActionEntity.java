@@ -4,13 +4,12 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
 /** An instance action that really happened: the audit trail, and the proof that none ran twice. */
 @Entity
-@Table(name = "cloud_action", indexes = @Index(name = "cloud_action_upgrade", columnList = "upgradeId"))
+@Table(name = "cloud_action")
 public class ActionEntity {
 
     @Id
@@ -22,4 +21,14 @@ public class ActionEntity {
     public String action;
     public String target;
     public Instant at;
+
+    static ActionEntity of(String upgradeId, String deployment, String action, String target) {
+        ActionEntity a = new ActionEntity();
+        a.upgradeId = upgradeId;
+        a.deployment = deployment;
+        a.action = action;
+        a.target = target;
+        a.at = Instant.now();
+        return a;
+    }
 }

@@ -2,11 +2,10 @@ package io.baton.cloud.fleet;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 
 @Entity
-@Table(name = "server_array", indexes = @Index(name = "server_array_deployment", columnList = "deployment"))
+@Table(name = "server_array")
 public class ServerArrayEntity {
 
     /** {@code <deployment>/<name>} */

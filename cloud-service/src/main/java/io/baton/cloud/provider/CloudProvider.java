@@ -1,7 +1,11 @@
 package io.baton.cloud.provider;
 
+import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.ServerView;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The instance actions of a cloud. Every method is idempotent: called again for the same server or snapshot after a
@@ -27,7 +31,7 @@ public interface CloudProvider {
      * Tests a launched application server as the runbook does: it answers its health check and reaches the
      * database. Returns what failed, nothing when it passed.
      */
-    java.util.List<String> test(ServerView server) throws Exception;
+    List<String> test(ServerView server) throws Exception;
 
     /** Starts a primary backup of a server's data. */
     void startSnapshot(ServerView server, String snapshotId) throws Exception;
@@ -41,21 +45,17 @@ public interface CloudProvider {
     void terminate(ServerView server) throws Exception;
 
     /**
-     * Makes the servers of a newly registered deployment run, and returns the address each answers on by server id.
-     * A cloud whose servers run already (the sim) has nothing to do. Fails, leaving nothing running, when a server
-     * cannot be started.
+     * Places the servers of a newly registered deployment, and returns the address each answers on by server id: a
+     * cloud that runs real servers starts them. Fails, leaving nothing running, when a server cannot be started.
      */
-    default java.util.Map<String, String> provision(io.baton.contracts.fleet.DeploymentView deployment)
-            throws Exception {
-        return java.util.Map.of();
-    }
+    Map<String, String> provision(DeploymentView deployment) throws Exception;
 
     /** Removes what {@link #provision} made for a deployment that could not be registered. */
-    default void unprovision(io.baton.contracts.fleet.DeploymentView deployment) throws Exception {}
+    default void unprovision(DeploymentView deployment) throws Exception {}
 
     /** Where the deployment's applications send their writes, when this cloud runs a write path for it. */
-    default java.util.Optional<WritePathView> writePath(String deployment) throws Exception {
-        return java.util.Optional.empty();
+    default Optional<WritePathView> writePath(String deployment) throws Exception {
+        return Optional.empty();
     }
 
     /**

@@ -1,14 +1,14 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.Deployments;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.DatabaseBackedUp;
 import io.baton.contracts.fleet.ServerView;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepFailedException;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 
 /**
  * Before migrations: a primary backup of the master database, waited on until 100%. It is kept after the upgrade,
@@ -17,11 +17,11 @@ import java.util.Map;
 @ApplicationScoped
 public class BackupDatabaseStep implements StepHandler {
 
-    private final Fleet fleet;
+    private final Deployments deployments;
     private final Backups backups;
 
-    public BackupDatabaseStep(Fleet fleet, Backups backups) {
-        this.fleet = fleet;
+    public BackupDatabaseStep(Deployments deployments, Backups backups) {
+        this.deployments = deployments;
         this.backups = backups;
     }
 
@@ -32,12 +32,13 @@ public class BackupDatabaseStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        ServerView master = fleet.deployment(context.deployment())
+        ServerView master = deployments
+                .deployment(context.deployment())
                 .flatMap(d -> d.master())
                 .orElseThrow(() -> new StepFailedException(
                         "deployment " + context.deployment() + " has no running master to back up"));
-        String snapshotId = Servers.id(context.upgradeId(), "database-backup");
+        String snapshotId = ServerNames.id(context.upgradeId(), "database-backup");
         backups.take(context, master, snapshotId);
-        return StepResult.done(Map.of("databaseBackupId", snapshotId, "databaseBackupOf", master.name()));
+        return StepResult.done(new DatabaseBackedUp(snapshotId, master.name()));
     }
 }

@@ -1,28 +1,27 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
-import io.baton.cloud.provider.Providers;
-import io.baton.contracts.Facts;
+import io.baton.cloud.fleet.Servers;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.DatabaseFacts.MasterBackedUp;
+import io.baton.contracts.facts.DatabaseFacts.SlaveCreated;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.contracts.fleet.ServerView;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepFailedException;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 
 /** A primary backup of the new master, waited on until 100%: the new slave is launched from it. */
 @ApplicationScoped
 public class BackupMasterStep implements StepHandler {
 
-    private final Fleet fleet;
-    private final Providers providers;
+    private final Servers servers;
     private final Backups backups;
 
-    public BackupMasterStep(Fleet fleet, Providers providers, Backups backups) {
-        this.fleet = fleet;
-        this.providers = providers;
+    public BackupMasterStep(Servers servers, Backups backups) {
+        this.servers = servers;
         this.backups = backups;
     }
 
@@ -33,19 +32,16 @@ public class BackupMasterStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        ServerView master = fleet.server(context.fact(Facts.CANDIDATE_ID))
+        ServerView master = servers.find(context.facts(SlaveCreated.class).candidateId())
                 .orElseThrow(() -> new StepFailedException("the new master is no longer in the inventory"));
-        String snapshotId = Servers.id(context.upgradeId(), "backup");
+        String snapshotId = ServerNames.id(context.upgradeId(), "backup");
         backups.take(context, master, snapshotId);
-        return StepResult.done(Map.of(Facts.SNAPSHOT_ID, snapshotId));
+        return StepResult.done(new MasterBackedUp(snapshotId));
     }
 
     @Override
-    public void compensate(StepContext context) throws Exception {
-        String snapshotId = Servers.id(context.upgradeId(), "backup");
-        if (fleet.snapshot(snapshotId) != null) {
-            providers.current().deleteSnapshot(snapshotId);
-            fleet.deleteSnapshot(context.upgradeId(), snapshotId);
-        }
+    public StepFacts undo(StepContext context) throws Exception {
+        backups.delete(context, ServerNames.id(context.upgradeId(), "backup"));
+        return None.INSTANCE;
     }
 }

@@ -1,9 +1,12 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
-import io.baton.contracts.Facts;
+import io.baton.cloud.fleet.Deployments;
+import io.baton.cloud.fleet.Servers;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.DatabaseFacts.FirewallVerified;
+import io.baton.contracts.facts.DatabaseFacts.SlaveCreated;
 import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.Engine;
 import io.baton.contracts.fleet.FirewallRule;
 import io.baton.contracts.fleet.Role;
 import io.baton.contracts.fleet.ServerView;
@@ -13,7 +16,6 @@ import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /** Before promotion: the new server's security groups must accept the application tier on the database port. */
@@ -22,10 +24,12 @@ public class CheckFirewallStep implements StepHandler {
 
     static final String ANYWHERE = "0.0.0.0/0";
 
-    private final Fleet fleet;
+    private final Deployments deployments;
+    private final Servers servers;
 
-    public CheckFirewallStep(Fleet fleet) {
-        this.fleet = fleet;
+    public CheckFirewallStep(Deployments deployments, Servers servers) {
+        this.deployments = deployments;
+        this.servers = servers;
     }
 
     @Override
@@ -35,16 +39,16 @@ public class CheckFirewallStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws StepFailedException {
-        DeploymentView deployment = fleet.deployment(context.deployment())
+        DeploymentView deployment = deployments
+                .deployment(context.deployment())
                 .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
-        ServerView candidate = fleet.server(context.fact(Facts.CANDIDATE_ID))
+        ServerView candidate = servers.find(context.facts(SlaveCreated.class).candidateId())
                 .orElseThrow(() -> new StepFailedException("the new server is no longer in the inventory"));
-        String verdict = check(deployment, candidate);
-        return StepResult.done(Map.of("firewall", verdict));
+        return StepResult.done(new FirewallVerified(check(deployment, candidate)));
     }
 
     static String check(DeploymentView deployment, ServerView candidate) throws StepFailedException {
-        int port = Servers.databasePort(candidate);
+        int port = Engine.of(candidate.config().engine()).port();
         TreeSet<String> appGroups = new TreeSet<>();
         for (ServerView app : deployment.running(Role.APP)) {
             appGroups.addAll(

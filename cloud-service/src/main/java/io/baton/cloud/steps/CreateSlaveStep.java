@@ -1,12 +1,15 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.Deployments;
+import io.baton.cloud.fleet.Servers;
 import io.baton.contracts.Classification;
 import io.baton.contracts.DatabaseUpgrade;
-import io.baton.contracts.Facts;
 import io.baton.contracts.Json;
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.DatabaseFacts.SlaveCreated;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.Role;
 import io.baton.contracts.fleet.ServerState;
@@ -16,7 +19,6 @@ import io.baton.saga.StepFailedException;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 
 /**
  * Minor change: clone the current slave and edit it. Major change: add a server from the (new) template. Either way
@@ -25,11 +27,13 @@ import java.util.Map;
 @ApplicationScoped
 public class CreateSlaveStep implements StepHandler {
 
-    private final Fleet fleet;
+    private final Deployments deployments;
+    private final Servers servers;
     private final Launcher launcher;
 
-    public CreateSlaveStep(Fleet fleet, Launcher launcher) {
-        this.fleet = fleet;
+    public CreateSlaveStep(Deployments deployments, Servers servers, Launcher launcher) {
+        this.deployments = deployments;
+        this.servers = servers;
         this.launcher = launcher;
     }
 
@@ -41,34 +45,37 @@ public class CreateSlaveStep implements StepHandler {
     @Override
     public StepResult execute(StepContext context) throws StepFailedException {
         DatabaseUpgrade upgrade = context.spec().database();
-        DeploymentView deployment = fleet.deployment(context.deployment())
+        DeploymentView deployment = deployments
+                .deployment(context.deployment())
                 .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
-        ServerView slave = fleet.server(upgrade.topology().slaveId())
+        ServerView slave = servers.find(upgrade.topology().slaveId())
                 .filter(s -> s.state() == ServerState.OPERATIONAL)
                 .orElseThrow(() -> new StepFailedException(
                         "the slave " + upgrade.topology().slaveName() + " is not operational; nothing to clone"));
         ServerConfig config = upgrade.classification() == Classification.MINOR
                 ? slave.config().apply(upgrade.change())
                 : upgrade.target();
-        String id = Servers.id(context.upgradeId(), "candidate");
-        String name = fleet.server(id).map(ServerView::name).orElseGet(() -> Servers.nextName(deployment, slave));
-        ServerView created = fleet.createServer(
+        String id = ServerNames.id(context.upgradeId(), "candidate");
+        String name = servers.find(id).map(ServerView::name).orElseGet(() -> ServerNames.nextName(deployment, slave));
+        ServerView created = servers.create(
                 context.upgradeId(),
-                id,
-                context.deployment(),
-                name,
-                Role.SLAVE,
-                config,
-                Json.write(slave.inputs()),
-                Json.write(slave.alerts()),
-                upgrade.topology().masterId());
-        return StepResult.done(Map.of(Facts.CANDIDATE_ID, created.id(), Facts.CANDIDATE_NAME, created.name()));
+                new Servers.NewServer(
+                        id,
+                        context.deployment(),
+                        name,
+                        Role.SLAVE,
+                        config,
+                        Json.write(slave.inputs()),
+                        Json.write(slave.alerts()),
+                        upgrade.topology().masterId()));
+        return StepResult.done(new SlaveCreated(created.id(), created.name()));
     }
 
     @Override
-    public void compensate(StepContext context) throws Exception {
-        String id = Servers.id(context.upgradeId(), "candidate");
+    public StepFacts undo(StepContext context) throws Exception {
+        String id = ServerNames.id(context.upgradeId(), "candidate");
         launcher.terminate(context, id);
-        fleet.delete(context.upgradeId(), id);
+        servers.delete(context.upgradeId(), id);
+        return None.INSTANCE;
     }
 }

@@ -1,22 +1,23 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.ServerArrays;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.ArraysDisabled;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
-import java.util.Map;
 
 /** Disable the deployment's server arrays so that they launch no servers while servers are replaced. */
 @ApplicationScoped
 public class DisableArrayStep implements StepHandler {
 
-    private final Fleet fleet;
+    private final ServerArrays arrays;
 
-    public DisableArrayStep(Fleet fleet) {
-        this.fleet = fleet;
+    public DisableArrayStep(ServerArrays arrays) {
+        this.arrays = arrays;
     }
 
     @Override
@@ -26,13 +27,13 @@ public class DisableArrayStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) {
-        List<String> arrays =
-                fleet.changeArrays(context.upgradeId(), step().name(), context.deployment(), a -> a.enabled = false);
-        return StepResult.done(Map.of("arraysDisabled", arrays.isEmpty() ? "none" : String.join(", ", arrays)));
+        return StepResult.done(new ArraysDisabled(
+                arrays.change(context.upgradeId(), step().name(), context.deployment(), a -> a.enabled = false)));
     }
 
     @Override
-    public void compensate(StepContext context) {
-        fleet.restoreArrays(context.upgradeId(), step().name(), context.deployment());
+    public StepFacts undo(StepContext context) {
+        arrays.restore(context.upgradeId(), step().name(), context.deployment());
+        return None.INSTANCE;
     }
 }

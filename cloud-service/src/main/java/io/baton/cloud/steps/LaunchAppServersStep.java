@@ -1,11 +1,16 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.Deployments;
+import io.baton.cloud.fleet.Servers;
 import io.baton.cloud.provider.CloudProvider;
 import io.baton.cloud.provider.Providers;
 import io.baton.contracts.Json;
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.AppServersLaunched;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.ServerRef;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.Role;
 import io.baton.contracts.fleet.ServerView;
@@ -18,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Clone a running application server, apply the system-level changes, launch it with the deployment's (new)
@@ -27,12 +31,14 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class LaunchAppServersStep implements StepHandler {
 
-    private final Fleet fleet;
+    private final Deployments deployments;
+    private final Servers servers;
     private final Providers providers;
     private final Launcher launcher;
 
-    public LaunchAppServersStep(Fleet fleet, Providers providers, Launcher launcher) {
-        this.fleet = fleet;
+    public LaunchAppServersStep(Deployments deployments, Servers servers, Providers providers, Launcher launcher) {
+        this.deployments = deployments;
+        this.servers = servers;
         this.providers = providers;
         this.launcher = launcher;
     }
@@ -44,8 +50,7 @@ public class LaunchAppServersStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        DeploymentView deployment = fleet.deployment(context.deployment())
-                .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
+        DeploymentView deployment = deployment(context);
         List<ServerView> old = oldServers(deployment, context.upgradeId());
         if (old.isEmpty()) {
             throw new StepFailedException(
@@ -58,19 +63,19 @@ public class LaunchAppServersStep implements StepHandler {
         inputs.putAll(deployment.inputs());
         List<ServerView> launched = new ArrayList<>();
         for (int i = 0; i < old.size(); i++) {
-            String id = Servers.id(context.upgradeId(), "app-" + i);
-            if (fleet.server(id).isEmpty()) {
-                DeploymentView now = fleet.deployment(context.deployment()).orElseThrow();
-                fleet.createServer(
+            String id = ServerNames.id(context.upgradeId(), "app-" + i);
+            if (servers.find(id).isEmpty()) {
+                servers.create(
                         context.upgradeId(),
-                        id,
-                        context.deployment(),
-                        Servers.nextName(now, model),
-                        Role.APP,
-                        config,
-                        Json.write(inputs),
-                        Json.write(model.alerts()),
-                        null);
+                        new Servers.NewServer(
+                                id,
+                                context.deployment(),
+                                ServerNames.nextName(deployment(context), model),
+                                Role.APP,
+                                config,
+                                Json.write(inputs),
+                                Json.write(model.alerts()),
+                                null));
             }
             ServerView server = launcher.launch(context, id, new CloudProvider.Launch(null, null));
             List<String> failed = providers.current().test(server);
@@ -79,22 +84,29 @@ public class LaunchAppServersStep implements StepHandler {
             }
             launched.add(server);
         }
-        return StepResult.done(Map.of("oldServers", names(old), "newServers", names(launched)));
+        return StepResult.done(new AppServersLaunched(refs(old), refs(launched)));
     }
 
     @Override
-    public void compensate(StepContext context) throws Exception {
-        DeploymentView deployment = fleet.deployment(context.deployment()).orElseThrow();
+    public StepFacts undo(StepContext context) throws Exception {
+        DeploymentView deployment = deployment(context);
         int count = (int) deployment.servers().stream()
                 .filter(s -> s.role() == Role.APP && context.upgradeId().equals(s.createdBy()))
                 .count();
         for (int i = 0;
                 i < Math.max(count, oldServers(deployment, context.upgradeId()).size());
                 i++) {
-            String id = Servers.id(context.upgradeId(), "app-" + i);
+            String id = ServerNames.id(context.upgradeId(), "app-" + i);
             launcher.terminate(context, id);
-            fleet.delete(context.upgradeId(), id);
+            servers.delete(context.upgradeId(), id);
         }
+        return None.INSTANCE;
+    }
+
+    private DeploymentView deployment(StepContext context) throws StepFailedException {
+        return deployments
+                .deployment(context.deployment())
+                .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
     }
 
     /** The application servers running before this upgrade: those it did not create. */
@@ -104,7 +116,7 @@ public class LaunchAppServersStep implements StepHandler {
                 .toList();
     }
 
-    static String names(List<ServerView> servers) {
-        return servers.stream().map(s -> s.name() + "=" + s.address()).collect(Collectors.joining(","));
+    private static List<ServerRef> refs(List<ServerView> servers) {
+        return servers.stream().map(s -> new ServerRef(s.name(), s.address())).toList();
     }
 }

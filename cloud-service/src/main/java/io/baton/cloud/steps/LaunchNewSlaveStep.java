@@ -1,10 +1,15 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.Deployments;
+import io.baton.cloud.fleet.Servers;
 import io.baton.cloud.provider.CloudProvider;
-import io.baton.contracts.Facts;
 import io.baton.contracts.Json;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.DatabaseFacts.MasterBackedUp;
+import io.baton.contracts.facts.DatabaseFacts.NewSlaveLaunched;
+import io.baton.contracts.facts.DatabaseFacts.SlaveCreated;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.Role;
 import io.baton.contracts.fleet.ServerView;
@@ -13,17 +18,18 @@ import io.baton.saga.StepFailedException;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 
 /** Clone the new master into a new slave and launch it from the master's backup, replicating from the new master. */
 @ApplicationScoped
 public class LaunchNewSlaveStep implements StepHandler {
 
-    private final Fleet fleet;
+    private final Deployments deployments;
+    private final Servers servers;
     private final Launcher launcher;
 
-    public LaunchNewSlaveStep(Fleet fleet, Launcher launcher) {
-        this.fleet = fleet;
+    public LaunchNewSlaveStep(Deployments deployments, Servers servers, Launcher launcher) {
+        this.deployments = deployments;
+        this.servers = servers;
         this.launcher = launcher;
     }
 
@@ -34,34 +40,34 @@ public class LaunchNewSlaveStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        DeploymentView deployment = fleet.deployment(context.deployment())
+        DeploymentView deployment = deployments
+                .deployment(context.deployment())
                 .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
-        ServerView master = fleet.server(context.fact(Facts.CANDIDATE_ID))
+        ServerView master = servers.find(context.facts(SlaveCreated.class).candidateId())
                 .orElseThrow(() -> new StepFailedException("the new master is no longer in the inventory"));
-        String id = Servers.id(context.upgradeId(), "replacement");
-        String name = fleet.server(id).map(ServerView::name).orElseGet(() -> Servers.nextName(deployment, master));
-        fleet.createServer(
+        String id = ServerNames.id(context.upgradeId(), "replacement");
+        String name = servers.find(id).map(ServerView::name).orElseGet(() -> ServerNames.nextName(deployment, master));
+        servers.create(
                 context.upgradeId(),
-                id,
-                context.deployment(),
-                name,
-                Role.SLAVE,
-                master.config(),
-                Json.write(master.inputs()),
-                Json.write(master.alerts()),
-                master.id());
-        ServerView launched =
-                launcher.launch(context, id, new CloudProvider.Launch(master, context.fact(Facts.SNAPSHOT_ID)));
-        return StepResult.done(Map.of(
-                Facts.REPLACEMENT_ID, launched.id(),
-                Facts.REPLACEMENT_NAME, launched.name(),
-                Facts.REPLACEMENT_ADDRESS, launched.address()));
+                new Servers.NewServer(
+                        id,
+                        context.deployment(),
+                        name,
+                        Role.SLAVE,
+                        master.config(),
+                        Json.write(master.inputs()),
+                        Json.write(master.alerts()),
+                        master.id()));
+        String backup = context.facts(MasterBackedUp.class).snapshotId();
+        ServerView launched = launcher.launch(context, id, new CloudProvider.Launch(master, backup));
+        return StepResult.done(new NewSlaveLaunched(launched.id(), launched.name(), launched.address()));
     }
 
     @Override
-    public void compensate(StepContext context) throws Exception {
-        String id = Servers.id(context.upgradeId(), "replacement");
+    public StepFacts undo(StepContext context) throws Exception {
+        String id = ServerNames.id(context.upgradeId(), "replacement");
         launcher.terminate(context, id);
-        fleet.delete(context.upgradeId(), id);
+        servers.delete(context.upgradeId(), id);
+        return None.INSTANCE;
     }
 }

@@ -1,6 +1,7 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.ActionLog;
+import io.baton.cloud.fleet.Servers;
 import io.baton.cloud.provider.CloudProvider;
 import io.baton.cloud.provider.Providers;
 import io.baton.contracts.fleet.ServerState;
@@ -15,16 +16,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 class Launcher {
 
-    private final Fleet fleet;
+    private final Servers servers;
+    private final ActionLog actions;
     private final Providers providers;
     private final Duration operationalTimeout;
 
     Launcher(
-            Fleet fleet,
+            Servers servers,
+            ActionLog actions,
             Providers providers,
             @ConfigProperty(name = "baton.cloud.operational-timeout", defaultValue = "PT10M")
                     Duration operationalTimeout) {
-        this.fleet = fleet;
+        this.servers = servers;
+        this.actions = actions;
         this.providers = providers;
         this.operationalTimeout = operationalTimeout;
     }
@@ -32,36 +36,43 @@ class Launcher {
     /** Launches the server unless that already happened, then waits until it is operational. */
     ServerView launch(StepContext context, String serverId, CloudProvider.Launch how) throws Exception {
         CloudProvider provider = providers.current();
-        ServerView server = fleet.server(serverId)
+        ServerView server = servers.find(serverId)
                 .orElseThrow(() -> new StepFailedException("server " + serverId + " is not in the inventory"));
         if (server.state() == ServerState.OPERATIONAL) {
             return server;
         }
         if (server.address() == null) {
-            fleet.update(serverId, e -> e.state = ServerState.PENDING);
+            servers.launching(serverId);
             String address = provider.launch(context.deployment(), server, how);
-            server = fleet.update(serverId, e -> e.address = address);
-            fleet.log(context.upgradeId(), context.deployment(), "launch", server.name());
+            server = servers.placed(serverId, address);
+            actions.log(context.upgradeId(), context.deployment(), "launch", server.name());
         }
         provider.awaitOperational(server, operationalTimeout);
-        return fleet.update(serverId, e -> e.state = ServerState.OPERATIONAL);
+        return servers.operational(serverId);
     }
 
     /** Terminates the server's instance, leaving it in the inventory as never launched. */
     void terminate(StepContext context, String serverId) throws Exception {
-        var server = fleet.server(serverId);
+        var server = servers.find(serverId);
         if (server.isEmpty() || server.get().state() == ServerState.DEFINED) {
             return;
         }
         providers.current().terminate(server.get());
-        fleet.update(serverId, e -> {
-            e.state = ServerState.DEFINED;
-            e.address = null;
-        });
-        fleet.log(
+        servers.unlaunched(serverId);
+        actions.log(
                 context.upgradeId(),
                 context.deployment(),
                 "terminate",
                 server.get().name());
+    }
+
+    /** Terminates a server for good: it stays in the inventory as TERMINATED. */
+    void retire(StepContext context, ServerView server) throws Exception {
+        if (server.state() == ServerState.TERMINATED) {
+            return;
+        }
+        providers.current().terminate(server);
+        servers.terminated(server.id());
+        actions.log(context.upgradeId(), context.deployment(), "terminate", server.name());
     }
 }

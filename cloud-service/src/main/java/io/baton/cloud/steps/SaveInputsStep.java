@@ -1,12 +1,14 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.InputBackups;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.InputsSaved;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 
 /**
  * "Save a copy of the deployment's current inputs before you make any changes": as CSV, kept with the upgrade and
@@ -15,10 +17,10 @@ import java.util.Map;
 @ApplicationScoped
 public class SaveInputsStep implements StepHandler {
 
-    private final Fleet fleet;
+    private final InputBackups inputs;
 
-    public SaveInputsStep(Fleet fleet) {
-        this.fleet = fleet;
+    public SaveInputsStep(InputBackups inputs) {
+        this.inputs = inputs;
     }
 
     @Override
@@ -28,13 +30,13 @@ public class SaveInputsStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) {
-        String csv = fleet.saveInputs(context.upgradeId(), context.deployment());
-        long inputs = csv.lines().count() - 1;
-        return StepResult.done(Map.of("inputsSaved", Long.toString(inputs)));
+        String csv = inputs.save(context.upgradeId(), context.deployment());
+        return StepResult.done(new InputsSaved((int) csv.lines().count() - 1));
     }
 
     @Override
-    public void compensate(StepContext context) {
-        fleet.restoreInputs(context.upgradeId());
+    public StepFacts undo(StepContext context) {
+        inputs.restore(context.upgradeId());
+        return None.INSTANCE;
     }
 }

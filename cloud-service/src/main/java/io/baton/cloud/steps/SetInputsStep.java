@@ -1,13 +1,17 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.InputBackups;
 import io.baton.contracts.ApplicationUpgrade;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.InputsSet;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,10 +26,10 @@ public class SetInputsStep implements StepHandler {
 
     public static final String REPOSITORY_REF = "REPOSITORY_REF";
 
-    private final Fleet fleet;
+    private final InputBackups inputs;
 
-    public SetInputsStep(Fleet fleet) {
-        this.fleet = fleet;
+    public SetInputsStep(InputBackups inputs) {
+        this.inputs = inputs;
     }
 
     @Override
@@ -42,12 +46,13 @@ public class SetInputsStep implements StepHandler {
         if (upgrade.inputs() != null) {
             values.putAll(upgrade.inputs());
         }
-        fleet.setInputs(context.upgradeId(), context.deployment(), values);
-        return StepResult.done(Map.of("inputsSet", String.join(", ", values.keySet())));
+        inputs.set(context.upgradeId(), context.deployment(), values);
+        return StepResult.done(new InputsSet(List.copyOf(values.keySet())));
     }
 
     @Override
-    public void compensate(StepContext context) {
-        fleet.restoreInputs(context.upgradeId());
+    public StepFacts undo(StepContext context) {
+        inputs.restore(context.upgradeId());
+        return None.INSTANCE;
     }
 }

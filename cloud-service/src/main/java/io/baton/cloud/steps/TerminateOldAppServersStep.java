@@ -1,28 +1,29 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
-import io.baton.cloud.provider.Providers;
+import io.baton.cloud.fleet.Deployments;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.AppServersLaunched;
+import io.baton.contracts.facts.ApplicationFacts.OldAppServersTerminated;
+import io.baton.contracts.facts.ServerRef;
 import io.baton.contracts.fleet.DeploymentView;
-import io.baton.contracts.fleet.ServerState;
 import io.baton.contracts.fleet.ServerView;
 import io.baton.saga.StepContext;
+import io.baton.saga.StepFailedException;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /** The pivot of the application runbook: terminate the old application servers, now out of the balancer. */
 @ApplicationScoped
 public class TerminateOldAppServersStep implements StepHandler {
 
-    private final Fleet fleet;
-    private final Providers providers;
+    private final Deployments deployments;
+    private final Launcher launcher;
 
-    public TerminateOldAppServersStep(Fleet fleet, Providers providers) {
-        this.fleet = fleet;
-        this.providers = providers;
+    public TerminateOldAppServersStep(Deployments deployments, Launcher launcher) {
+        this.deployments = deployments;
+        this.launcher = launcher;
     }
 
     @Override
@@ -32,15 +33,17 @@ public class TerminateOldAppServersStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) throws Exception {
-        Set<String> old = Names.of(context.fact("oldServers"));
-        DeploymentView deployment = fleet.deployment(context.deployment()).orElseThrow();
+        List<String> old = context.facts(AppServersLaunched.class).oldServers().stream()
+                .map(ServerRef::name)
+                .toList();
+        DeploymentView deployment = deployments
+                .deployment(context.deployment())
+                .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
         for (ServerView server : deployment.servers()) {
-            if (old.contains(server.name()) && server.state() != ServerState.TERMINATED) {
-                providers.current().terminate(server);
-                fleet.update(server.id(), e -> e.state = ServerState.TERMINATED);
-                fleet.log(context.upgradeId(), context.deployment(), "terminate", server.name());
+            if (old.contains(server.name())) {
+                launcher.retire(context, server);
             }
         }
-        return StepResult.done(Map.of("terminated", String.join(", ", old)));
+        return StepResult.done(new OldAppServersTerminated(old));
     }
 }

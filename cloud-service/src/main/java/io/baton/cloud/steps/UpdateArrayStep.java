@@ -1,14 +1,15 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.Fleet;
+import io.baton.cloud.fleet.ServerArrays;
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.ArraysUpdated;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Give the server arrays the new servers' template (when the upgrade changes it) and enable them. Deployment-level
@@ -17,10 +18,10 @@ import java.util.Map;
 @ApplicationScoped
 public class UpdateArrayStep implements StepHandler {
 
-    private final Fleet fleet;
+    private final ServerArrays arrays;
 
-    public UpdateArrayStep(Fleet fleet) {
-        this.fleet = fleet;
+    public UpdateArrayStep(ServerArrays arrays) {
+        this.arrays = arrays;
     }
 
     @Override
@@ -31,20 +32,21 @@ public class UpdateArrayStep implements StepHandler {
     @Override
     public StepResult execute(StepContext context) {
         ServerConfig change = context.spec().application().serverChange();
-        List<String> arrays = fleet.changeArrays(context.upgradeId(), step().name(), context.deployment(), a -> {
-            if (change != null && change.serverTemplate() != null) {
-                a.serverTemplate = change.serverTemplate();
-            }
-            if (change != null && change.templateRevision() != null) {
-                a.templateRevision = change.templateRevision();
-            }
-            a.enabled = true;
-        });
-        return StepResult.done(Map.of("arraysUpdated", arrays.isEmpty() ? "none" : String.join(", ", arrays)));
+        return StepResult.done(
+                new ArraysUpdated(arrays.change(context.upgradeId(), step().name(), context.deployment(), a -> {
+                    if (change != null && change.serverTemplate() != null) {
+                        a.serverTemplate = change.serverTemplate();
+                    }
+                    if (change != null && change.templateRevision() != null) {
+                        a.templateRevision = change.templateRevision();
+                    }
+                    a.enabled = true;
+                })));
     }
 
     @Override
-    public void compensate(StepContext context) {
-        fleet.restoreArrays(context.upgradeId(), step().name(), context.deployment());
+    public StepFacts undo(StepContext context) {
+        arrays.restore(context.upgradeId(), step().name(), context.deployment());
+        return None.INSTANCE;
     }
 }

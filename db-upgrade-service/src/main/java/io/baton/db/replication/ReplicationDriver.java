@@ -3,6 +3,7 @@ package io.baton.db.replication;
 import io.baton.saga.StepFailedException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -53,4 +54,7 @@ public interface ReplicationDriver {
 
     /** The new master takes a write and lists its databases. */
     MasterCheck verifyMaster(String deployment, Node master) throws StepFailedException;
+
+    /** The deployment's servers as this driver replicates them now; empty when it knows none of them. */
+    Optional<ReplicationView> topology(String deployment);
 }

@@ -1,13 +1,12 @@
 package io.baton.db.steps;
 
-import io.baton.contracts.Facts;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.DatabaseFacts.ReplicaCaughtUp;
 import io.baton.db.replication.ReplicationDriver.CatchUp;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 
 /** The new slave replicates and has applied everything the master had written: compared by exact position. */
 @ApplicationScoped
@@ -33,12 +32,6 @@ public class AwaitCatchUpStep implements StepHandler {
                         Drivers.candidate(context),
                         drivers.catchUpTimeout(),
                         context.abortRequested());
-        return StepResult.done(Map.of(
-                Facts.CAUGHT_UP_AT,
-                caughtUp.applied(),
-                "masterPositionAtStart",
-                caughtUp.target(),
-                "catchUpMillis",
-                Long.toString(caughtUp.waitedMillis())));
+        return StepResult.done(new ReplicaCaughtUp(caughtUp.applied(), caughtUp.target(), caughtUp.waitedMillis()));
     }
 }

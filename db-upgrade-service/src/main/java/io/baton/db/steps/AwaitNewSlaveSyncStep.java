@@ -1,12 +1,12 @@
 package io.baton.db.steps;
 
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.DatabaseFacts.NewSlaveInSync;
 import io.baton.db.replication.ReplicationDriver.CatchUp;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 
 /** The new slave, launched from the new master's backup, replicates from it and is in sync. */
 @ApplicationScoped
@@ -32,6 +32,6 @@ public class AwaitNewSlaveSyncStep implements StepHandler {
                         Drivers.replacement(context),
                         drivers.catchUpTimeout(),
                         context.abortRequested());
-        return StepResult.done(Map.of("newSlaveAppliedPosition", inSync.applied()));
+        return StepResult.done(new NewSlaveInSync(inSync.applied()));
     }
 }

@@ -1,7 +1,8 @@
 package io.baton.db.steps;
 
-import io.baton.contracts.Facts;
 import io.baton.contracts.Topology;
+import io.baton.contracts.facts.DatabaseFacts.Candidate;
+import io.baton.contracts.facts.DatabaseFacts.NewSlaveLaunched;
 import io.baton.db.replication.ReplicationDriver;
 import io.baton.db.replication.ReplicationDriver.Node;
 import io.baton.saga.StepContext;
@@ -56,16 +57,12 @@ public class Drivers {
     }
 
     static Node candidate(StepContext context) {
-        return new Node(
-                context.fact(Facts.CANDIDATE_ID),
-                context.fact(Facts.CANDIDATE_NAME),
-                context.fact(Facts.CANDIDATE_ADDRESS));
+        Candidate c = context.facts(Candidate.class);
+        return new Node(c.candidateId(), c.candidateName(), c.candidateAddress());
     }
 
     static Node replacement(StepContext context) {
-        return new Node(
-                context.fact(Facts.REPLACEMENT_ID),
-                context.fact(Facts.REPLACEMENT_NAME),
-                context.fact(Facts.REPLACEMENT_ADDRESS));
+        NewSlaveLaunched r = context.facts(NewSlaveLaunched.class);
+        return new Node(r.replacementId(), r.replacementName(), r.replacementAddress());
     }
 }

@@ -1,13 +1,14 @@
 package io.baton.db.steps;
 
-import io.baton.contracts.Facts;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.DatabaseFacts.MasterPromoted;
+import io.baton.contracts.facts.DatabaseFacts.SwitchedBack;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.db.replication.ReplicationDriver.Switchover;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 
 /**
  * Promote the new slave behind a write fence and point the write path at it; the old master becomes its replica.
@@ -35,24 +36,19 @@ public class PromoteStep implements StepHandler {
                         Drivers.oldMaster(context),
                         Drivers.candidate(context),
                         drivers.fenceTimeout());
-        return StepResult.done(Map.of(
-                Facts.OLD_MASTER_FINAL_POSITION, proof.oldMasterFinalPosition(),
-                Facts.NEW_MASTER_APPLIED_POSITION, proof.newMasterAppliedPosition(),
-                Facts.WRITE_FENCE_MILLIS, Long.toString(proof.fenceMillis())));
+        return StepResult.done(new MasterPromoted(
+                proof.oldMasterFinalPosition(), proof.newMasterAppliedPosition(), proof.fenceMillis()));
     }
 
     /** Switches back the same way, and leaves the proof of that switchover in the slip too. */
     @Override
-    public Map<String, String> undo(StepContext context) throws Exception {
+    public StepFacts undo(StepContext context) throws Exception {
         Switchover proof = drivers.current(context)
                 .switchover(
                         context.deployment(),
                         Drivers.candidate(context),
                         Drivers.oldMaster(context),
                         drivers.fenceTimeout());
-        return Map.of(
-                Facts.SWITCH_BACK_FINAL_POSITION, proof.oldMasterFinalPosition(),
-                Facts.SWITCH_BACK_APPLIED_POSITION, proof.newMasterAppliedPosition(),
-                Facts.SWITCH_BACK_FENCE_MILLIS, Long.toString(proof.fenceMillis()));
+        return new SwitchedBack(proof.oldMasterFinalPosition(), proof.newMasterAppliedPosition(), proof.fenceMillis());
     }
 }

@@ -2,6 +2,9 @@ package io.baton.db.steps;
 
 import io.baton.contracts.Migration;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.MigrationsApplied;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.db.migration.MigrationDriver;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
@@ -9,7 +12,6 @@ import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.util.List;
-import java.util.Map;
 
 /** The pre-upgrade migrations, additive only (the planner refused the others). Undo: their down scripts. */
 @ApplicationScoped
@@ -30,16 +32,16 @@ public class RunMigrationsStep implements StepHandler {
     public StepResult execute(StepContext context) throws Exception {
         List<Migration> migrations = context.spec().application().migrations();
         int ran = drivers.get().apply(context.deployment(), context.upgradeId(), migrations);
-        return StepResult.done(Map.of(
-                "migrationsApplied", Integer.toString(migrations.size()), "migrationsRun", Integer.toString(ran)));
+        return StepResult.done(new MigrationsApplied(migrations.size(), ran));
     }
 
     @Override
-    public void compensate(StepContext context) throws Exception {
+    public StepFacts undo(StepContext context) throws Exception {
         drivers.get()
                 .revert(
                         context.deployment(),
                         context.upgradeId(),
                         context.spec().application().migrations());
+        return None.INSTANCE;
     }
 }

@@ -1,12 +1,12 @@
 package io.baton.db.steps;
 
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.DatabaseFacts.MasterVerified;
 import io.baton.db.replication.ReplicationDriver.MasterCheck;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 
 /** The new master takes writes and lists its databases ("psql --list" / "show databases" in the runbook). */
 @ApplicationScoped
@@ -26,6 +26,6 @@ public class VerifyMasterStep implements StepHandler {
     @Override
     public StepResult execute(StepContext context) throws Exception {
         MasterCheck check = drivers.current(context).verifyMaster(context.deployment(), Drivers.candidate(context));
-        return StepResult.done(Map.of("databases", String.join(",", check.databases())));
+        return StepResult.done(new MasterVerified(check.databases()));
     }
 }

@@ -1,5 +1,6 @@
 package io.baton.launcher.load;
 
+import io.baton.common.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,7 +86,7 @@ public final class HttpLoad implements AutoCloseable {
             }
             samples.add(new Sample(current, status, (System.nanoTime() - started) / 1_000, version));
             try {
-                Thread.sleep(pauseMicros / 1000, (int) (pauseMicros % 1000) * 1000);
+                Wait.delay(Duration.ofNanos(pauseMicros * 1000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -1,5 +1,6 @@
 package io.baton.launcher.load;
 
+import io.baton.common.Wait;
 import io.baton.local.Engines;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -210,7 +211,7 @@ public final class WriteLoad implements AutoCloseable {
             return;
         }
         try {
-            Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
+            Wait.delay(Duration.ofNanos(micros * 1000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,5 +1,6 @@
 package io.baton.lb.drain;
 
+import io.baton.common.Wait;
 import io.baton.lb.balancer.LoadBalancer;
 import java.time.Duration;
 import java.util.List;
@@ -30,20 +31,23 @@ public final class DrainWatcher {
             LoadBalancer balancer, String deployment, List<String> servers, Duration ttl, BooleanSupplier aborted)
             throws InterruptedException {
         long started = System.nanoTime();
-        long deadline = started + ttl.toNanos();
-        while (true) {
-            int open = 0;
-            for (String server : servers) {
-                open += balancer.currentSessions(deployment, server);
-            }
-            long waited = (System.nanoTime() - started) / 1_000_000;
-            if (open == 0) {
-                return new Report(true, 0, waited);
-            }
-            if (System.nanoTime() >= deadline || aborted.getAsBoolean()) {
-                return new Report(false, open, waited);
-            }
-            Thread.sleep(Math.max(1, Math.min(pollEvery.toMillis(), (deadline - System.nanoTime()) / 1_000_000)));
+        try {
+            Wait.forThe("the sessions of " + servers + " to end", ttl)
+                    .every(pollEvery)
+                    .stopIf(aborted, "aborted by the operator")
+                    .until(() -> open(balancer, deployment, servers) == 0);
+            return new Report(true, 0, (System.nanoTime() - started) / 1_000_000);
+        } catch (Wait.Unfinished deadlineOrAbort) {
+            int open = open(balancer, deployment, servers);
+            return new Report(open == 0, open, (System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    private static int open(LoadBalancer balancer, String deployment, List<String> servers) {
+        int open = 0;
+        for (String server : servers) {
+            open += balancer.currentSessions(deployment, server);
+        }
+        return open;
     }
 }

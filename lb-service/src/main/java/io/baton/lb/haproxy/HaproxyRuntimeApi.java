@@ -1,5 +1,6 @@
 package io.baton.lb.haproxy;
 
+import io.baton.common.Wait;
 import io.baton.lb.balancer.LoadBalancer;
 import io.baton.local.Engines;
 import io.baton.local.Haproxy;
@@ -48,10 +49,8 @@ public class HaproxyRuntimeApi implements LoadBalancer {
             return;
         }
         add(deployment, server, address);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!healthy(deployment, server) && System.currentTimeMillis() < deadline) {
-            sleep(50);
-        }
+        // ready only once its check passes: a server set ready before its first check gets traffic
+        await(server + "'s health check to pass", Duration.ofSeconds(30), () -> healthy(deployment, server));
         setState(deployment, server, State.READY);
     }
 
@@ -114,24 +113,31 @@ public class HaproxyRuntimeApi implements LoadBalancer {
         if (row(deployment, server) == null) {
             return;
         }
-        long started = System.currentTimeMillis();
-        boolean shut = false;
-        while (true) {
-            String answer = command(deployment, "del server " + backend(server));
-            if (answer.contains("Server deleted") || answer.contains("No such server")) {
-                save(deployment);
-                return;
-            }
-            long waited = System.currentTimeMillis() - started;
-            if (!shut && waited > 10_000) {
-                // idle keep-alive connections the server holds; nothing is in flight on a server in maintenance
-                command(deployment, "shutdown sessions server " + backend(server));
-                shut = true;
-            }
-            if (waited > 30_000) {
-                throw new IllegalStateException("HAProxy would not delete " + server + ": " + answer.strip());
-            }
-            sleep(100);
+        String what = "HAProxy to let go of " + server + " and delete it";
+        try {
+            await(what, Duration.ofSeconds(10), () -> deleted(deployment, server));
+        } catch (IllegalStateException stillConnected) {
+            // idle keep-alive connections the server holds; nothing is in flight on a server in maintenance
+            command(deployment, "shutdown sessions server " + backend(server));
+            await(what, Duration.ofSeconds(20), () -> deleted(deployment, server));
+        }
+        save(deployment);
+    }
+
+    private boolean deleted(String deployment, String server) {
+        String answer = command(deployment, "del server " + backend(server));
+        return answer.contains("Server deleted") || answer.contains("No such server");
+    }
+
+    /** Waits for a change HAProxy makes on its own time; fails, naming it, when it does not come in time. */
+    private static void await(String what, Duration timeout, Wait.Condition<RuntimeException> condition) {
+        try {
+            Wait.forThe(what, timeout).every(Duration.ofMillis(50)).until(condition);
+        } catch (Wait.Unfinished e) {
+            throw new IllegalStateException(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what);
         }
     }
 
@@ -248,13 +254,5 @@ public class HaproxyRuntimeApi implements LoadBalancer {
 
     private static String backend(String server) {
         return Haproxy.BACKEND + "/" + server;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

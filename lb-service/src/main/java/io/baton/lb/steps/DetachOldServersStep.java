@@ -1,22 +1,27 @@
 package io.baton.lb.steps;
 
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.AppServersLaunched;
+import io.baton.contracts.facts.ApplicationFacts.ServersDetached;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.ServerRef;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.lb.balancer.LoadBalancer;
 import io.baton.lb.balancer.LoadBalancer.State;
 import io.baton.saga.StepContext;
 import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
+import java.util.List;
 
 /** Detach the old servers: maintenance, then out of the balancer. Undo: attach them again, still drained. */
 @ApplicationScoped
 public class DetachOldServersStep implements StepHandler {
 
-    private final Members members;
+    private final Balancers balancers;
 
-    public DetachOldServersStep(Members members) {
-        this.members = members;
+    public DetachOldServersStep(Balancers balancers) {
+        this.balancers = balancers;
     }
 
     @Override
@@ -26,27 +31,28 @@ public class DetachOldServersStep implements StepHandler {
 
     @Override
     public StepResult execute(StepContext context) {
-        LoadBalancer lb = members.balancer();
-        Map<String, String> old = Members.parse(context.fact(Members.OLD_SERVERS));
-        for (String server : old.keySet()) {
+        LoadBalancer lb = balancers.current();
+        List<ServerRef> old = context.facts(AppServersLaunched.class).oldServers();
+        for (ServerRef server : old) {
             if (lb.members(context.deployment()).stream()
-                    .anyMatch(m -> m.server().equals(server))) {
-                lb.setState(context.deployment(), server, State.MAINT);
-                lb.remove(context.deployment(), server);
+                    .anyMatch(m -> m.server().equals(server.name()))) {
+                lb.setState(context.deployment(), server.name(), State.MAINT);
+                lb.remove(context.deployment(), server.name());
             }
         }
-        return StepResult.done(Map.of("detached", String.join(", ", old.keySet())));
+        return StepResult.done(new ServersDetached(AttachNewServersStep.names(old)));
     }
 
     @Override
-    public void compensate(StepContext context) throws Exception {
-        LoadBalancer lb = members.balancer();
-        Map<String, String> old = Members.parse(context.fact(Members.OLD_SERVERS));
-        old.forEach((server, address) -> lb.add(context.deployment(), server, address));
+    public StepFacts undo(StepContext context) {
+        LoadBalancer lb = balancers.current();
+        List<ServerRef> old = context.facts(AppServersLaunched.class).oldServers();
+        old.forEach(server -> lb.add(context.deployment(), server.name(), server.address()));
         // back as the drain left them, taking no new sessions: undoing the drain, next, makes them ready once
         // their health check passes (drained by health-check file, it cannot pass before)
-        for (String server : old.keySet()) {
-            lb.setState(context.deployment(), server, State.DRAIN);
+        for (ServerRef server : old) {
+            lb.setState(context.deployment(), server.name(), State.DRAIN);
         }
+        return None.INSTANCE;
     }
 }

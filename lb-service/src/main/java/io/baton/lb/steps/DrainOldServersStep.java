@@ -1,7 +1,13 @@
 package io.baton.lb.steps;
 
+import io.baton.common.Wait;
 import io.baton.contracts.ApplicationUpgrade.DrainMode;
 import io.baton.contracts.StepName;
+import io.baton.contracts.facts.ApplicationFacts.AppServersLaunched;
+import io.baton.contracts.facts.ApplicationFacts.ServersDraining;
+import io.baton.contracts.facts.None;
+import io.baton.contracts.facts.ServerRef;
+import io.baton.contracts.facts.StepFacts;
 import io.baton.lb.balancer.LoadBalancer;
 import io.baton.lb.balancer.LoadBalancer.State;
 import io.baton.saga.StepContext;
@@ -10,7 +16,7 @@ import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -20,12 +26,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class DrainOldServersStep implements StepHandler {
 
-    private final Members members;
+    private final Balancers balancers;
     private final Duration attachTimeout;
 
     public DrainOldServersStep(
-            Members members, @ConfigProperty(name = "baton.lb.attach-timeout") Duration attachTimeout) {
-        this.members = members;
+            Balancers balancers, @ConfigProperty(name = "baton.lb.attach-timeout") Duration attachTimeout) {
+        this.balancers = balancers;
         this.attachTimeout = attachTimeout;
     }
 
@@ -37,34 +43,36 @@ public class DrainOldServersStep implements StepHandler {
     @Override
     public StepResult execute(StepContext context) {
         boolean byFile = context.spec().application().drainBy() == DrainMode.HEALTH_CHECK_FILE;
-        LoadBalancer lb = members.balancer();
-        Map<String, String> old = Members.parse(context.fact(Members.OLD_SERVERS));
-        for (String server : old.keySet()) {
+        LoadBalancer lb = balancers.current();
+        List<ServerRef> old = context.facts(AppServersLaunched.class).oldServers();
+        for (ServerRef server : old) {
             if (byFile) {
-                lb.setHealthCheckFile(context.deployment(), server, false);
+                lb.setHealthCheckFile(context.deployment(), server.name(), false);
             } else {
-                lb.setState(context.deployment(), server, State.DRAIN);
+                lb.setState(context.deployment(), server.name(), State.DRAIN);
             }
         }
-        return StepResult.done(Map.of(
-                "draining", String.join(", ", old.keySet()), "drainBy", byFile ? "health-check file" : "drain state"));
+        return StepResult.done(
+                new ServersDraining(AttachNewServersStep.names(old), byFile ? "health-check file" : "drain state"));
     }
 
     @Override
-    public void compensate(StepContext context) throws Exception {
-        LoadBalancer lb = members.balancer();
-        long deadline = System.nanoTime() + attachTimeout.toNanos();
-        for (String server : Members.parse(context.fact(Members.OLD_SERVERS)).keySet()) {
-            lb.setHealthCheckFile(context.deployment(), server, true);
+    public StepFacts undo(StepContext context) throws Exception {
+        LoadBalancer lb = balancers.current();
+        Wait deadline = Wait.forThe("the old servers' health checks to pass again", attachTimeout);
+        for (ServerRef server : context.facts(AppServersLaunched.class).oldServers()) {
+            lb.setHealthCheckFile(context.deployment(), server.name(), true);
             // ready only once its health check passes again, as when it was first attached
-            while (!lb.healthy(context.deployment(), server)) {
-                if (System.nanoTime() > deadline) {
-                    throw new StepFailedException(server + " did not pass its health check within " + attachTimeout
-                            + " after its health-check file was put back; it was left out of rotation");
-                }
-                Thread.sleep(50);
+            try {
+                Wait.forThe(server.name() + "'s health check to pass again", deadline.remaining())
+                        .every(Duration.ofMillis(50))
+                        .until(() -> lb.healthy(context.deployment(), server.name()));
+            } catch (Wait.Unfinished e) {
+                throw new StepFailedException(server.name() + " did not pass its health check within " + attachTimeout
+                        + " after its health-check file was put back; it was left out of rotation");
             }
-            lb.setState(context.deployment(), server, State.READY);
+            lb.setState(context.deployment(), server.name(), State.READY);
         }
+        return None.INSTANCE;
     }
 }

@@ -1,7 +1,10 @@
 package io.baton.planner.api;
 
+import io.baton.contracts.api.CreateUpgrade;
+import io.baton.planner.upgrade.UpgradeCommands;
+import io.baton.planner.upgrade.UpgradeQueries;
+import io.baton.planner.upgrade.UpgradeRequests;
 import io.baton.planner.upgrade.UpgradeState;
-import io.baton.planner.upgrade.Upgrades;
 import io.baton.saga.problem.ProblemException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -22,17 +25,21 @@ import java.util.Locale;
 @Produces(MediaType.APPLICATION_JSON)
 public class UpgradeResource {
 
-    private final Upgrades upgrades;
+    private final UpgradeRequests requests;
+    private final UpgradeCommands commands;
+    private final UpgradeQueries queries;
 
-    public UpgradeResource(Upgrades upgrades) {
-        this.upgrades = upgrades;
+    public UpgradeResource(UpgradeRequests requests, UpgradeCommands commands, UpgradeQueries queries) {
+        this.requests = requests;
+        this.commands = commands;
+        this.queries = queries;
     }
 
     /** Plans an upgrade and starts it; with {@code dryRun=true} answers the same plan and changes nothing. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(@NotNull @Valid CreateUpgrade request, @QueryParam("dryRun") boolean dryRun) {
-        PlanView plan = upgrades.start(request, dryRun);
+        PlanView plan = requests.start(request, dryRun);
         if (dryRun) {
             return Response.ok(plan).build();
         }
@@ -44,25 +51,25 @@ public class UpgradeResource {
     @GET
     @Path("/{id}")
     public UpgradeView upgrade(@PathParam("id") String id) {
-        return upgrades.view(id);
+        return queries.view(id);
     }
 
     @GET
     public List<UpgradeView> list(@QueryParam("deployment") String deployment, @QueryParam("state") String state) {
-        return upgrades.list(deployment, state == null ? null : state(state));
+        return queries.list(deployment, state == null ? null : state(state));
     }
 
     @POST
     @Path("/{id}/approve")
     public UpgradeView approve(@PathParam("id") String id) {
-        return upgrades.approve(id);
+        return commands.approve(id);
     }
 
     /** Rolls back every completed step, newest first; answers at once, the rollback follows on the timeline. */
     @POST
     @Path("/{id}/abort")
     public Response abort(@PathParam("id") String id) {
-        return Response.accepted(upgrades.abort(id)).build();
+        return Response.accepted(commands.abort(id)).build();
     }
 
     private static UpgradeState state(String value) {

@@ -2,6 +2,7 @@ package io.baton.planner.api;
 
 import io.baton.contracts.Classification;
 import io.baton.contracts.UpgradeKind;
+import io.baton.planner.upgrade.StepOutcome;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public record UpgradeView(
             String name,
             String owner,
             boolean pivot,
-            String outcome,
+            StepOutcome outcome,
             Instant startedAt,
             Instant endedAt,
             Instant compensationStartedAt,

@@ -1,16 +1,16 @@
 package io.baton.planner.upgrade;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
 /** Every event of an upgrade, in the order the planner received them. */
 @Entity
-@Table(name = "upgrade_event", indexes = @Index(name = "upgrade_event_upgrade", columnList = "upgradeId,id"))
+@Table(name = "upgrade_event")
 public class EventEntry {
 
     @Id
@@ -22,5 +22,7 @@ public class EventEntry {
     public String type;
     public int step;
     public Instant at;
+
+    @Column(columnDefinition = "text")
     public String reason;
 }

@@ -2,6 +2,8 @@ package io.baton.planner.upgrade;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
@@ -21,14 +23,19 @@ public class TimelineEntry {
     public String owner;
     public boolean pivot;
 
-    /** PENDING, RUNNING, COMPLETED, FAILED, COMPENSATING, COMPENSATED, COMPENSATION_FAILED */
-    public String outcome;
+    @Enumerated(EnumType.STRING)
+    public StepOutcome outcome;
 
     public Instant startedAt;
     public Instant endedAt;
     public Instant compensationStartedAt;
     public Instant compensatedAt;
 
+    /** What the step found out (its facts), and why it failed when it did, as a JSON object of strings. */
     @Column(columnDefinition = "text")
     public String details;
+
+    public static String key(String upgradeId, int step) {
+        return upgradeId + "/" + step;
+    }
 }

@@ -7,12 +7,11 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
 @Entity
-@Table(name = "upgrade", indexes = @Index(name = "upgrade_deployment", columnList = "deployment,createdAt"))
+@Table(name = "upgrade")
 public class UpgradeEntity {
 
     @Id

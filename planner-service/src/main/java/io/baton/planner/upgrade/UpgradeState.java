@@ -25,8 +25,9 @@ public enum UpgradeState {
 
     private Set<UpgradeState> allowed() {
         return switch (this) {
-            case RUNNING -> EnumSet.of(AWAITING_APPROVAL, ABORTING, ROLLING_BACK, COMPLETED, FAILED);
-            case AWAITING_APPROVAL -> EnumSet.of(RUNNING, ABORTING, ROLLING_BACK, FAILED);
+                // a failure with nothing before it to undo rolls back at once
+            case RUNNING -> EnumSet.of(AWAITING_APPROVAL, ABORTING, ROLLING_BACK, ROLLED_BACK, COMPLETED, FAILED);
+            case AWAITING_APPROVAL -> EnumSet.of(RUNNING, ABORTING, ROLLING_BACK, ROLLED_BACK, FAILED);
             case ABORTING -> EnumSet.of(ROLLING_BACK, ROLLED_BACK, COMPLETED, FAILED);
             case ROLLING_BACK -> EnumSet.of(ROLLED_BACK, FAILED);
             case COMPLETED, ROLLED_BACK, FAILED -> EnumSet.noneOf(UpgradeState.class);

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.when;
 
+import io.baton.common.Wait;
 import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.Phase;
@@ -14,6 +15,7 @@ import io.baton.contracts.RoutingSlip;
 import io.baton.contracts.SagaEvent;
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.StepStatus;
+import io.baton.contracts.facts.DatabaseFacts.SlaveCreated;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.FirewallRule;
 import io.baton.contracts.fleet.Role;
@@ -140,16 +142,20 @@ class UpgradeResourceTest {
     }
 
     static JsonPath awaitState(String id, String state) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        JsonPath u;
-        do {
-            u = given().get("/upgrades/" + id).then().statusCode(200).extract().jsonPath();
-            if (state.equals(u.getString("state"))) {
-                return u;
-            }
-            Thread.sleep(100);
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError(id + " is " + u.getString("state") + ", not " + state);
+        try {
+            return Wait.forThe(id + " to be " + state, Duration.ofSeconds(30))
+                    .every(Duration.ofMillis(100))
+                    .untilValue(() -> {
+                        JsonPath u = upgrade(id);
+                        return state.equals(u.getString("state")) ? u : null;
+                    });
+        } catch (Wait.Unfinished e) {
+            throw new AssertionError(id + " is " + upgrade(id).getString("state") + ", not " + state);
+        }
+    }
+
+    static JsonPath upgrade(String id) {
+        return given().get("/upgrades/" + id).then().statusCode(200).extract().jsonPath();
     }
 
     static SagaEvent requested(String id) {
@@ -263,7 +269,7 @@ class UpgradeResourceTest {
         publish(
                 Owner.CLOUD,
                 e.next(Phase.STEP_STARTED, 0, null, slip.withStatus(0, StepStatus.RUNNING), Instant.now()));
-        RoutingSlip done = slip.withStatus(0, StepStatus.COMPLETED).withFacts(Map.of("candidateName", "db-3"));
+        RoutingSlip done = slip.withStatus(0, StepStatus.COMPLETED).withFacts(new SlaveCreated("c-" + id, "db-3"));
         publish(Owner.CLOUD, e.next(Phase.STEP_COMPLETED, 0, null, done, Instant.now()));
         RoutingSlip failed = done.withStatus(1, StepStatus.FAILED);
         publish(Owner.CLOUD, e.next(Phase.STEP_FAILED, 1, "no capacity in zone b", failed, Instant.now()));

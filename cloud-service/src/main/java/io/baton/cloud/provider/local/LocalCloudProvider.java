@@ -1,6 +1,7 @@
 package io.baton.cloud.provider.local;
 
 import io.baton.cloud.provider.CloudProvider;
+import io.baton.common.Wait;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.Role;
 import io.baton.contracts.fleet.ServerView;
@@ -16,6 +17,7 @@ import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,19 +94,13 @@ public class LocalCloudProvider implements CloudProvider {
             fleet.appServers().awaitUp(instance, timeout);
             return;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                Sql.one(instance.engine(), instance.address(), "SELECT 1");
-                return;
-            } catch (java.sql.SQLException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new StepFailedException(server.name() + " at " + instance.address()
-                            + " does not accept connections after " + timeout + ": " + e.getMessage()
-                            + "; its log is " + instance.log());
-                }
-                Thread.sleep(100);
-            }
+        try {
+            Wait.forThe(server.name() + " at " + instance.address() + " to accept connections", timeout)
+                    .every(Duration.ofMillis(100))
+                    .ignoring(SQLException.class)
+                    .until(() -> Sql.one(instance.engine(), instance.address(), "SELECT 1") != null);
+        } catch (Wait.TimedOut e) {
+            throw new StepFailedException(e.getMessage() + "; its log is " + instance.log());
         }
     }
 

@@ -1,12 +1,17 @@
 package io.baton.cloud.provider.sim;
 
-import io.baton.cloud.fleet.Fleet;
 import io.baton.cloud.provider.CloudProvider;
+import io.baton.common.Wait;
+import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.Engine;
+import io.baton.contracts.fleet.Role;
 import io.baton.contracts.fleet.ServerView;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,27 +38,35 @@ public class SimCloudProvider implements CloudProvider {
         this.snapshotTime = snapshotTime;
     }
 
+    /** Where a sim server "answers": a name, never an address anything could connect to. */
+    static String address(String server, String deployment, ServerView s) {
+        int port = s.role() == Role.MASTER || s.role() == Role.SLAVE
+                ? Engine.of(s.config().engine()).port()
+                : 80;
+        return server + "." + deployment + ".sim:" + port;
+    }
+
     @Override
     public String launch(String deployment, ServerView server, Launch how) throws InterruptedException {
-        Thread.sleep(actionLatency.toMillis());
-        return Fleet.simAddress(server.name(), deployment, server.config());
+        take(actionLatency);
+        return address(server.name(), deployment, server);
     }
 
     @Override
     public void awaitOperational(ServerView server, Duration timeout) throws InterruptedException {
-        Thread.sleep(Math.min(bootTime.toMillis(), timeout.toMillis()));
+        take(bootTime.compareTo(timeout) < 0 ? bootTime : timeout);
     }
 
     @Override
-    public java.util.List<String> test(ServerView server) throws InterruptedException {
+    public List<String> test(ServerView server) throws InterruptedException {
         // a sim server has nothing to fail; a failing test is injected with a fault on LAUNCH_APP_SERVERS
-        Thread.sleep(actionLatency.toMillis());
-        return java.util.List.of();
+        take(actionLatency);
+        return List.of();
     }
 
     @Override
     public void startSnapshot(ServerView server, String snapshotId) throws InterruptedException {
-        Thread.sleep(actionLatency.toMillis());
+        take(actionLatency);
         snapshots.putIfAbsent(snapshotId, Instant.now());
     }
 
@@ -68,12 +81,27 @@ public class SimCloudProvider implements CloudProvider {
 
     @Override
     public void deleteSnapshot(String snapshotId) throws InterruptedException {
-        Thread.sleep(actionLatency.toMillis());
+        take(actionLatency);
         snapshots.remove(snapshotId);
     }
 
     @Override
     public void terminate(ServerView server) throws InterruptedException {
-        Thread.sleep(actionLatency.toMillis());
+        take(actionLatency);
+    }
+
+    /** The sim's servers run already: each answers where its registration says, or at a sim address. */
+    @Override
+    public Map<String, String> provision(DeploymentView deployment) {
+        Map<String, String> addresses = new LinkedHashMap<>();
+        for (ServerView s : deployment.servers()) {
+            addresses.put(s.id(), s.address() != null ? s.address() : address(s.name(), deployment.name(), s));
+        }
+        return addresses;
+    }
+
+    /** The time an action takes in the sim. */
+    private static void take(Duration latency) throws InterruptedException {
+        Wait.delay(latency);
     }
 }

@@ -63,12 +63,16 @@ public class SimMigrations implements MigrationDriver {
         return ran;
     }
 
-    /** The deployment's schema history, oldest first. */
-    public List<AppliedMigration> history(String deployment) {
-        return tx.run(s -> s.createQuery(
-                        "from AppliedMigration where deployment = :d order by appliedAt, position",
-                        AppliedMigration.class)
-                .setParameter("d", deployment)
-                .getResultList());
+    @Override
+    public List<Applied> history(String deployment) {
+        return tx
+                .run(s -> s.createSelectionQuery(
+                                "from AppliedMigration where deployment = :d order by appliedAt, position",
+                                AppliedMigration.class)
+                        .setParameter("d", deployment)
+                        .getResultList())
+                .stream()
+                .map(m -> new Applied(m.upgradeId, m.position, m.name, m.up, m.appliedAt))
+                .toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.baton.db.replication.mariadb;
 
+import io.baton.common.Wait;
 import io.baton.db.replication.LocalReplication;
 import io.baton.db.replication.Switchovers;
 import io.baton.local.Engines;
@@ -7,6 +8,7 @@ import io.baton.local.Instance;
 import io.baton.local.LocalFleet;
 import io.baton.local.MariadbServers;
 import io.baton.local.Sql;
+import io.baton.saga.SagaRules;
 import io.baton.saga.StepFailedException;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.inject.Singleton;
@@ -36,38 +38,46 @@ public class MariadbReplication extends LocalReplication {
     }
 
     @Override
-    public boolean serves(String engine) {
-        return Engines.MARIADB.equals(Engines.of(engine));
+    protected String engine() {
+        return Engines.MARIADB;
+    }
+
+    @Override
+    protected String positionQuery() {
+        return "SELECT @@gtid_binlog_pos";
     }
 
     @Override
     public CatchUp awaitCatchUp(String deployment, Node master, Node replica, Duration timeout, BooleanSupplier aborted)
             throws StepFailedException, InterruptedException {
         long started = System.currentTimeMillis();
-        long deadline = started + timeout.toMillis();
+        String target;
         try {
-            String target = Sql.one(Engines.MARIADB, master.address(), "SELECT @@gtid_binlog_pos");
-            while (true) {
-                try (Connection c = Sql.admin(Engines.MARIADB, replica.address(), null)) {
-                    if (applied(c, target, System.nanoTime() + 200_000_000L)) {
-                        return new CatchUp(
-                                target, Sql.one(c, "SELECT @@gtid_slave_pos"), System.currentTimeMillis() - started);
-                    }
-                } catch (SQLException stillStarting) {
-                    Thread.sleep(100);
-                }
-                if (aborted.getAsBoolean()) {
-                    throw new StepFailedException(
-                            "aborted by the operator while " + replica.name() + " was catching up");
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new StepFailedException(replica.name() + " did not apply " + master.name()
-                            + "'s transactions up to GTID " + target + " within " + timeout);
-                }
-            }
+            target = Sql.one(Engines.MARIADB, master.address(), "SELECT @@gtid_binlog_pos");
         } catch (SQLException e) {
             throw new StepFailedException(
                     master.name() + " at " + master.address() + " does not answer: " + e.getMessage());
+        }
+        try {
+            String applied = Wait.forThe(
+                            replica.name() + " to apply " + master.name() + "'s transactions up to GTID " + target,
+                            timeout)
+                    .every(Duration.ofMillis(100))
+                    .stopIf(aborted, SagaRules.ABORTED)
+                    .ignoring(SQLException.class)
+                    .untilValue(() -> {
+                        try (Connection c = Sql.admin(Engines.MARIADB, replica.address(), null)) {
+                            return applied(c, target, System.nanoTime() + 200_000_000L)
+                                    ? Sql.one(c, "SELECT @@gtid_slave_pos")
+                                    : null;
+                        }
+                    });
+            return new CatchUp(target, applied, System.currentTimeMillis() - started);
+        } catch (Wait.Unfinished e) {
+            throw new StepFailedException(e.getMessage());
+        } catch (SQLException e) {
+            throw new StepFailedException(
+                    replica.name() + " at " + replica.address() + " does not answer: " + e.getMessage());
         }
     }
 
@@ -153,18 +163,18 @@ public class MariadbReplication extends LocalReplication {
      * threads; transactions the server wrote itself (an old master taking its place back) are in its binlog
      * position instead, so that is compared too, domain by domain.
      */
-    static boolean applied(Connection c, String position, long deadlineNanos) throws SQLException {
-        while (true) {
-            if (covers(Sql.one(c, "SELECT @@gtid_binlog_pos"), position)) {
-                return true;
-            }
-            // 0: applied; -1: not within the wait
-            if ("0".equals(Sql.one(c, "SELECT master_gtid_wait(" + Sql.literal(position) + ", 0.05)"))) {
-                return true;
-            }
-            if (System.nanoTime() > deadlineNanos) {
-                return false;
-            }
+    static boolean applied(Connection c, String position, long deadlineNanos)
+            throws SQLException, InterruptedException {
+        try {
+            // each look waits up to 50 ms in the server itself
+            Wait.forThe("GTID " + position + " to be applied", deadlineNanos)
+                    .every(Duration.ofMillis(1))
+                    .until(() -> covers(Sql.one(c, "SELECT @@gtid_binlog_pos"), position)
+                            // 0: applied; -1: not within the wait
+                            || "0".equals(Sql.one(c, "SELECT master_gtid_wait(" + Sql.literal(position) + ", 0.05)")));
+            return true;
+        } catch (Wait.Unfinished notInTime) {
+            return false;
         }
     }
 

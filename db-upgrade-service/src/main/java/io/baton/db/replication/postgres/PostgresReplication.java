@@ -1,5 +1,6 @@
 package io.baton.db.replication.postgres;
 
+import io.baton.common.Wait;
 import io.baton.db.replication.LocalReplication;
 import io.baton.db.replication.Switchovers;
 import io.baton.local.Engines;
@@ -10,6 +11,7 @@ import io.baton.local.PostgresServers;
 import io.baton.local.PostgresServers.ControlData;
 import io.baton.local.Sql;
 import io.baton.local.WritePath;
+import io.baton.saga.SagaRules;
 import io.baton.saga.StepFailedException;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.inject.Singleton;
@@ -39,8 +41,13 @@ public class PostgresReplication extends LocalReplication {
     }
 
     @Override
-    public boolean serves(String engine) {
-        return Engines.POSTGRESQL.equals(Engines.of(engine));
+    protected String engine() {
+        return Engines.POSTGRESQL;
+    }
+
+    @Override
+    protected String positionQuery() {
+        return "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END";
     }
 
     @Override
@@ -48,25 +55,22 @@ public class PostgresReplication extends LocalReplication {
             throws StepFailedException, InterruptedException {
         long started = System.currentTimeMillis();
         String target = query(master, "SELECT pg_current_wal_lsn()");
-        long deadline = started + timeout.toMillis();
-        String applied = null;
-        while (true) {
-            try {
-                applied = Sql.one(Engines.POSTGRESQL, replica.address(), "SELECT pg_last_wal_replay_lsn()");
-            } catch (SQLException stillStarting) {
-                applied = null;
-            }
-            if (applied != null && lsn(applied) >= lsn(target)) {
-                return new CatchUp(target, applied, System.currentTimeMillis() - started);
-            }
-            if (aborted.getAsBoolean()) {
-                throw new StepFailedException("aborted by the operator while " + replica.name() + " was catching up");
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new StepFailedException(replica.name() + " did not replay " + master.name() + "'s WAL up to "
-                        + target + " within " + timeout + ": it is at " + applied);
-            }
-            Thread.sleep(20);
+        try {
+            String applied = Wait.forThe(
+                            replica.name() + " to replay " + master.name() + "'s WAL up to " + target, timeout)
+                    .every(Duration.ofMillis(20))
+                    .stopIf(aborted, SagaRules.ABORTED)
+                    .ignoring(SQLException.class)
+                    .untilValue(() -> {
+                        String now = Sql.one(Engines.POSTGRESQL, replica.address(), "SELECT pg_last_wal_replay_lsn()");
+                        return now != null && lsn(now) >= lsn(target) ? now : null;
+                    });
+            return new CatchUp(target, applied, System.currentTimeMillis() - started);
+        } catch (Wait.Unfinished e) {
+            throw new StepFailedException(e.getMessage());
+        } catch (SQLException e) {
+            throw new StepFailedException(
+                    replica.name() + " at " + replica.address() + " does not answer: " + e.getMessage());
         }
     }
 
@@ -176,17 +180,15 @@ public class PostgresReplication extends LocalReplication {
     private static String awaitReplayed(Instance candidate, String position, long deadlineNanos)
             throws SQLException, InterruptedException {
         try (Connection c = Sql.admin(Engines.POSTGRESQL, candidate.address(), null)) {
-            while (true) {
-                String replayed = Sql.one(c, "SELECT pg_last_wal_replay_lsn()");
-                // the checkpoint record starts at its location: replayed means past it
-                if (replayed != null && lsn(replayed) > lsn(position)) {
-                    return replayed;
-                }
-                if (System.nanoTime() > deadlineNanos) {
-                    return null;
-                }
-                Thread.sleep(2);
-            }
+            return Wait.forThe(candidate.name() + " to replay past " + position, deadlineNanos)
+                    .every(Duration.ofMillis(2))
+                    .untilValue(() -> {
+                        String replayed = Sql.one(c, "SELECT pg_last_wal_replay_lsn()");
+                        // the checkpoint record starts at its location: replayed means past it
+                        return replayed != null && lsn(replayed) > lsn(position) ? replayed : null;
+                    });
+        } catch (Wait.Unfinished timedOut) {
+            return null;
         }
     }
 
@@ -194,14 +196,11 @@ public class PostgresReplication extends LocalReplication {
     private static void promote(Instance server) throws SQLException, StepFailedException, InterruptedException {
         try (Connection c = Sql.admin(Engines.POSTGRESQL, server.address(), null)) {
             Sql.exec(c, "SELECT pg_promote(false)");
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while ("t".equals(Sql.one(c, "SELECT pg_is_in_recovery()"))) {
-                if (System.nanoTime() > deadline) {
-                    throw new StepFailedException(server.name() + " was asked to promote but is still in recovery"
-                            + " after 60 s; see " + server.log());
-                }
-                Thread.sleep(2);
-            }
+            Wait.forThe(server.name() + " to leave recovery once promoted", Duration.ofSeconds(60))
+                    .every(Duration.ofMillis(2))
+                    .until(() -> !"t".equals(Sql.one(c, "SELECT pg_is_in_recovery()")));
+        } catch (Wait.Unfinished e) {
+            throw new StepFailedException(e.getMessage() + "; see " + server.log());
         }
     }
 

@@ -1,6 +1,9 @@
 package io.baton.db.replication.sim;
 
+import io.baton.common.Wait;
 import io.baton.db.replication.ReplicationDriver;
+import io.baton.db.replication.ReplicationView;
+import io.baton.saga.SagaRules;
 import io.baton.saga.StepFailedException;
 import io.baton.saga.Tx;
 import io.quarkus.arc.lookup.LookupIfProperty;
@@ -9,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -45,20 +49,21 @@ public class SimReplication implements ReplicationDriver {
         ensureMaster(deployment, master);
         ensureReplica(deployment, replica, master.id());
         long target = position(master.id(), Instant.now());
-        long deadline = started + timeout.toMillis();
-        while (true) {
-            long applied = position(replica.id(), Instant.now());
-            if (applied >= target) {
-                return new CatchUp(format(target), format(applied), System.currentTimeMillis() - started);
-            }
-            if (aborted.getAsBoolean()) {
-                throw new StepFailedException("aborted by the operator while " + replica.name() + " was catching up");
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new StepFailedException(replica.name() + " did not catch up with " + master.name() + " within "
-                        + timeout + ": applied " + format(applied) + " of " + format(target));
-            }
-            Thread.sleep(25);
+        try {
+            long applied = Wait.forThe(replica.name() + " to apply " + master.name() + "'s " + format(target), timeout)
+                    .every(Duration.ofMillis(25))
+                    .stopIf(aborted, SagaRules.ABORTED)
+                    .untilValue(() -> {
+                        long now = position(replica.id(), Instant.now());
+                        return now >= target ? now : null;
+                    });
+            return new CatchUp(format(target), format(applied), System.currentTimeMillis() - started);
+        } catch (Wait.Stopped e) {
+            throw new StepFailedException(SagaRules.ABORTED + " while " + replica.name() + " was catching up");
+        } catch (Wait.TimedOut e) {
+            throw new StepFailedException(replica.name() + " did not catch up with " + master.name() + " within "
+                    + timeout + ": applied " + format(position(replica.id(), Instant.now())) + " of "
+                    + format(target));
         }
     }
 
@@ -75,18 +80,21 @@ public class SimReplication implements ReplicationDriver {
             m.fencedAt = fencedAt;
             return positionOf(m, fencedAt);
         }));
-        long deadline = System.currentTimeMillis() + fenceTimeout.toMillis();
-        long applied;
-        while ((applied = position(candidate.id(), Instant.now())) < finalPosition) {
-            if (System.currentTimeMillis() > deadline) {
-                unfence(oldMaster.id());
-                throw new StepFailedException("promotion refused: " + candidate.name() + " applied " + format(applied)
-                        + " of " + format(finalPosition) + " within the " + fenceTimeout.toMillis()
-                        + " ms write fence; writes resumed on " + oldMaster.name());
-            }
-            Thread.sleep(5);
+        long appliedAtPromotion;
+        try {
+            appliedAtPromotion = Wait.forThe(candidate.name() + " to apply " + format(finalPosition), fenceTimeout)
+                    .every(Duration.ofMillis(5))
+                    .untilValue(() -> {
+                        long now = position(candidate.id(), Instant.now());
+                        return now >= finalPosition ? now : null;
+                    });
+        } catch (Wait.Unfinished e) {
+            unfence(oldMaster.id());
+            throw new StepFailedException("promotion refused: " + candidate.name() + " applied "
+                    + format(position(candidate.id(), Instant.now())) + " of " + format(finalPosition)
+                    + " within the " + fenceTimeout.toMillis() + " ms write fence; writes resumed on "
+                    + oldMaster.name());
         }
-        long appliedAtPromotion = applied;
         long fenceMillis = Duration.between(fencedAt, Instant.now()).toMillis();
         tx.run(s -> s.find(SimNode.class, candidate.id())
                 .chain(c -> s.find(SimNode.class, oldMaster.id()).invoke(m -> {
@@ -129,13 +137,22 @@ public class SimReplication implements ReplicationDriver {
         return new MasterCheck(true, List.of("postgres", deployment));
     }
 
-    /** The replication state of a deployment, for operators and tests. */
-    public List<SimNode> nodes(String deployment) {
-        return tx.run(s -> s.createQuery("from SimNode where deployment = :d order by name", SimNode.class)
-                .setParameter("d", deployment)
-                .getResultList());
+    /** Every deployment has a topology in the sim: the servers it met so far, none for one it never met. */
+    @Override
+    public Optional<ReplicationView> topology(String deployment) {
+        Instant now = Instant.now();
+        List<ReplicationView.Member> nodes = tx
+                .run(s -> s.createSelectionQuery("from SimNode where deployment = :d order by name", SimNode.class)
+                        .setParameter("d", deployment)
+                        .getResultList())
+                .stream()
+                .map(n -> new ReplicationView.Member(
+                        n.id, n.name, n.masterId, format(position(n.id, now)), n.fencedAt != null, null, true))
+                .toList();
+        return Optional.of(new ReplicationView(deployment, writePath(deployment), nodes));
     }
 
+    /** Where writes go now: the id of the master, or null before the sim met the deployment. */
     public String writePath(String deployment) {
         WritePath path = tx.run(s -> s.find(WritePath.class, deployment));
         return path == null ? null : path.masterId;

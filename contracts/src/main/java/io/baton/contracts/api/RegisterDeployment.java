@@ -1,4 +1,4 @@
-package io.baton.cloud.api;
+package io.baton.contracts.api;
 
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.fleet.FirewallRule;

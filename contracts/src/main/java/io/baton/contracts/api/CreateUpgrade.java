@@ -1,4 +1,4 @@
-package io.baton.planner.api;
+package io.baton.contracts.api;
 
 import io.baton.contracts.ApplicationUpgrade.DrainMode;
 import io.baton.contracts.ApplicationUpgrade.SmokeTest;

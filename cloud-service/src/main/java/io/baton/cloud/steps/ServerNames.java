@@ -7,12 +7,12 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Naming of the servers a saga creates. */
-final class Servers {
+/** The ids and names of the servers a saga creates. */
+final class ServerNames {
 
     private static final Pattern NUMBERED = Pattern.compile("^(.*?)(\\d+)$");
 
-    private Servers() {}
+    private ServerNames() {}
 
     /** The same id for the same upgrade and purpose every time: a step run again finds its server. */
     static String id(String upgradeId, String purpose) {
@@ -34,9 +34,5 @@ final class Servers {
             }
         }
         return prefix + (max + 1);
-    }
-
-    static int databasePort(ServerView server) {
-        return "mariadb".equals(server.config().engine()) ? 3306 : 5432;
     }
 }

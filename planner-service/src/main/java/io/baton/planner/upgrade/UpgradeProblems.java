@@ -1,0 +1,40 @@
+package io.baton.planner.upgrade;
+
+import io.baton.saga.problem.ProblemException;
+
+/** The answers the planner gives about upgrades it cannot do, each with what to do about it. */
+final class UpgradeProblems {
+
+    private UpgradeProblems() {}
+
+    static ProblemException unknown(String id) {
+        return ProblemException.notFound(
+                "unknown-upgrade", "No upgrade has the id '" + id + "'; list them with GET /upgrades.");
+    }
+
+    static ProblemException busy(String deployment, String active) {
+        return ProblemException.conflict(
+                "deployment-busy",
+                "Another upgrade is running",
+                "Deployment '" + deployment + "' is already being upgraded"
+                        + (active != null ? " by " + active : "")
+                        + "; wait for it to end, or abort it with POST /upgrades/" + (active != null ? active : "{id}")
+                        + "/abort.");
+    }
+
+    static ProblemException noPair(String deployment) {
+        return new ProblemException(
+                422,
+                "no-database-pair",
+                "No database pair",
+                "Deployment '" + deployment + "' has no running master with a slave; a database upgrade needs both.");
+    }
+
+    static ProblemException inventoryUnavailable(RuntimeException e) {
+        return new ProblemException(
+                503,
+                "inventory-unavailable",
+                "Inventory unavailable",
+                "cloud-service did not answer (" + e.getMessage() + "); check that it runs and retry.");
+    }
+}

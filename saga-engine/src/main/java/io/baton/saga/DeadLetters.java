@@ -1,0 +1,70 @@
+package io.baton.saga;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+/**
+ * Records this service could not handle go to its dead-letter topic as they came, with headers saying why and where
+ * from ({@code dead-letter-reason}, {@code dead-letter-topic}, {@code dead-letter-partition},
+ * {@code dead-letter-offset}), before their offsets are committed: nothing is dropped in silence.
+ */
+@ApplicationScoped
+public class DeadLetters {
+
+    public static final String CHANNEL = "baton-dead-letter";
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+
+    /** A record and why it is dead. */
+    public record Letter(KafkaRecord<String, String> record, String reason) {}
+
+    private final MutinyEmitter<String> emitter;
+
+    public DeadLetters(@Channel(CHANNEL) MutinyEmitter<String> emitter) {
+        this.emitter = emitter;
+    }
+
+    /** Sends the letters and returns once the broker has them all. */
+    public void send(List<Letter> letters) {
+        if (letters.isEmpty()) {
+            return;
+        }
+        List<Uni<Void>> sends = letters.stream().map(this::send).toList();
+        Uni.join().all(sends).andFailFast().await().atMost(Duration.ofMinutes(3));
+    }
+
+    private Uni<Void> send(Letter letter) {
+        KafkaRecord<String, String> r = letter.record();
+        LOG.warnf("a record of %s goes to the dead-letter topic: %s", r.getTopic(), letter.reason());
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : r.getHeaders()) {
+            headers.add(h);
+        }
+        headers.add("dead-letter-reason", bytes(letter.reason()));
+        headers.add("dead-letter-topic", bytes(r.getTopic()));
+        headers.add("dead-letter-partition", bytes(Integer.toString(r.getPartition())));
+        r.getMetadata(IncomingKafkaRecordMetadata.class)
+                .ifPresent(m -> headers.add("dead-letter-offset", bytes(Long.toString(m.getOffset()))));
+        OutgoingKafkaRecordMetadata<String> out = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(r.getKey())
+                .withHeaders(headers)
+                .build();
+        return emitter.sendMessage(Message.of(r.getPayload(), Metadata.of(out)));
+    }
+
+    private static byte[] bytes(String s) {
+        return (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,307 @@
+package io.baton.saga;
+
+import io.baton.common.Wait;
+import io.baton.contracts.Json;
+import io.baton.contracts.SagaEvent;
+import io.baton.contracts.SlipStep;
+import io.baton.contracts.StepName;
+import io.baton.contracts.facts.StepFacts;
+import io.baton.saga.SagaRules.Outcome;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs this service's steps and compensations on a bounded pool of worker threads, outside any transaction, and
+ * records each outcome with its event in one transaction. A run is claimed in this process while it runs, so that it
+ * never runs on two threads at once; runs left RUNNING by a stop are resumed at the next start.
+ */
+@ApplicationScoped
+public class StepRunner {
+
+    private static final Logger LOG = Logger.getLogger(StepRunner.class);
+
+    private final SagaConfig config;
+    private final Tx tx;
+    private final Executions executions;
+    private final AbortSignals aborts;
+    private final FaultInjector faults;
+    private final OutboxRelay relay;
+    private final Map<StepName, StepHandler> handlers = new EnumMap<>(StepName.class);
+    private final Set<String> claims = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor workers;
+    private volatile boolean stopping;
+
+    public StepRunner(
+            SagaConfig config,
+            Tx tx,
+            Executions executions,
+            AbortSignals aborts,
+            FaultInjector faults,
+            OutboxRelay relay,
+            Instance<StepHandler> stepHandlers) {
+        this.config = config;
+        this.tx = tx;
+        this.executions = executions;
+        this.aborts = aborts;
+        this.faults = faults;
+        this.relay = relay;
+        for (StepHandler handler : stepHandlers) {
+            if (handler.step().owner() != config.owner()) {
+                throw new IllegalStateException(handler.step() + " is owned by "
+                        + handler.step().owner() + ", not by this service (" + config.owner() + ")");
+            }
+            handlers.put(handler.step(), handler);
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(
+                config.workers(), config.workers(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "saga-step-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    public boolean handles(StepName step) {
+        return handlers.containsKey(step);
+    }
+
+    /**
+     * Resumes what this service was doing when it stopped: runs still RUNNING start again (idempotently). Observed
+     * before the Kafka consumers start, so that a run is not submitted by both.
+     */
+    void recover(@Observes @Priority(500) StartupEvent event) {
+        aborts.load();
+        resume(tx.run(s -> s.createSelectionQuery(
+                        "from StepExecution where state = :state order by startedAt", StepExecution.class)
+                .setParameter("state", StepExecution.State.RUNNING)
+                .getResultList()));
+    }
+
+    /**
+     * Runs again what was left RUNNING with nobody on it for a while: a run whose outcome the database would not take
+     * within {@code baton.saga.record-timeout}.
+     */
+    @Scheduled(every = "${baton.saga.sweep-interval}", delayed = "${baton.saga.sweep-interval}")
+    void sweep() {
+        Instant before = Instant.now().minus(config.sweepInterval());
+        resume(tx
+                .run(s -> s.createSelectionQuery(
+                                "from StepExecution where state = :state and startedAt < :before", StepExecution.class)
+                        .setParameter("state", StepExecution.State.RUNNING)
+                        .setParameter("before", before)
+                        .getResultList())
+                .stream()
+                .filter(x -> !claims.contains(x.id))
+                .toList());
+    }
+
+    private void resume(List<StepExecution> running) {
+        if (running.isEmpty()) {
+            return;
+        }
+        List<String> ids = running.stream().map(x -> x.id).toList();
+        tx.run(s -> s.createMutationQuery("update StepExecution set attempts = attempts + 1 where id in :ids")
+                .setParameter("ids", ids)
+                .executeUpdate());
+        for (StepExecution x : running) {
+            LOG.infof("resuming %s of step %d (%s) of upgrade %s", x.mode, x.stepIndex, x.stepName, x.upgradeId);
+            submit(x);
+        }
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        stopping = true;
+        workers.shutdownNow();
+    }
+
+    /** Runs an execution on a worker unless it runs in this process already. */
+    void submit(StepExecution execution) {
+        if (!claims.add(execution.id)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    run(execution);
+                } catch (Stopping e) {
+                    LOG.infof("%s stopped with the service; it resumes at the next start", execution.id);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "%s stopped; it resumes at the next sweep or start", execution.id);
+                } finally {
+                    claims.remove(execution.id);
+                }
+            });
+        } catch (RejectedExecutionException stoppingAlready) {
+            claims.remove(execution.id);
+        }
+    }
+
+    private void run(StepExecution execution) {
+        SagaEvent trigger = Json.read(execution.trigger, SagaEvent.class);
+        SlipStep step = trigger.slip().step(execution.stepIndex);
+        StepHandler handler = handlers.get(step.name());
+        StepContext context = new StepContext(trigger, step, () -> aborts.isAborted(trigger.upgradeId()));
+        if (execution.mode == Mode.ACTION) {
+            act(execution.id, handler, context);
+        } else {
+            undo(execution.id, handler, context);
+        }
+    }
+
+    private void act(String id, StepHandler handler, StepContext context) {
+        SlipStep step = context.step();
+        StepResult result;
+        try {
+            if (handler == null) {
+                throw new StepFailedException("this service has no handler for step " + step.name());
+            }
+            faults.delay(step.name(), context.deployment(), context.abortRequested());
+            result = handler.execute(context);
+            if (!result.waiting() && result.facts().getClass() != step.name().facts()) {
+                throw new IllegalStateException(
+                        step.name() + " left " + result.facts().getClass().getSimpleName() + " in the slip instead of "
+                                + step.name().facts().getSimpleName());
+            }
+            faults.check(step.name(), context.deployment(), FaultInjector.Target.ACTION);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopping();
+        } catch (Exception e) {
+            if (stopping) {
+                throw new Stopping();
+            }
+            String reason = reason(e);
+            LOG.warnf("step %d (%s) of upgrade %s failed: %s", step.index(), step.name(), context.upgradeId(), reason);
+            undoPartialStep(handler, context);
+            record(id, context, s -> Uni.createFrom().item(new Outcome.Failed(step, reason)));
+            return;
+        }
+        StepResult done = result;
+        record(id, context, s -> aborts.lockAndRead(s, context.upgradeId())
+                .map(aborted -> SagaRules.afterAction(step, done, aborted)));
+    }
+
+    private void undoPartialStep(StepHandler handler, StepContext context) {
+        if (handler == null || !context.step().compensable()) {
+            return;
+        }
+        try {
+            handler.undo(context);
+        } catch (Exception e) {
+            LOG.errorf(
+                    e,
+                    "could not undo the partial step %s of upgrade %s",
+                    context.step().name(),
+                    context.upgradeId());
+        }
+    }
+
+    private void undo(String id, StepHandler handler, StepContext context) {
+        SlipStep step = context.step();
+        Exception last = null;
+        for (int attempt = 1; attempt <= config.compensationAttempts(); attempt++) {
+            try {
+                if (handler == null) {
+                    throw new StepFailedException("this service has no handler for step " + step.name());
+                }
+                faults.check(step.name(), context.deployment(), FaultInjector.Target.COMPENSATION);
+                StepFacts found = handler.undo(context);
+                record(id, context, s -> Uni.createFrom().item(new Outcome.Compensated(step, found)));
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopping();
+            } catch (Exception e) {
+                if (stopping) {
+                    throw new Stopping();
+                }
+                last = e;
+                LOG.warnf(
+                        "compensation of step %s of upgrade %s failed (attempt %d): %s",
+                        step.name(), context.upgradeId(), attempt, reason(e));
+                pause(
+                        "attempt " + (attempt + 1) + " to undo " + step.name(),
+                        config.compensationBackoff().multipliedBy(attempt));
+            }
+        }
+        String reason = "could not undo " + step.name() + ": " + reason(last) + "; the upgrade needs an operator";
+        record(id, context, s -> Uni.createFrom().item(new Outcome.CompensationFailed(step, reason)));
+    }
+
+    /**
+     * Records the outcome of a run with its event, retrying while the database does not take it, at most
+     * {@code baton.saga.record-timeout}; past that the run stays RUNNING and the sweep runs it again.
+     */
+    private void record(String id, StepContext context, Function<Mutiny.Session, Uni<Outcome>> outcome) {
+        try {
+            Wait.forThe("the database to record the outcome of " + id, config.recordTimeout())
+                    .backingOff(Duration.ofMillis(100), Duration.ofSeconds(5))
+                    .stopIf(() -> stopping, "the service is stopping")
+                    .untilValue(() -> {
+                        try {
+                            return tx.run(
+                                    s -> outcome.apply(s).chain(o -> executions.finish(s, id, context.trigger(), o)));
+                        } catch (RuntimeException e) {
+                            if (!Failures.isTransient(e)) {
+                                throw e;
+                            }
+                            LOG.warnf("the outcome of %s is not recorded yet, trying again: %s", id, e.getMessage());
+                            return null;
+                        }
+                    });
+        } catch (Wait.Stopped | InterruptedException e) {
+            throw new Stopping();
+        } catch (Wait.TimedOut e) {
+            LOG.errorf("%s; it stays RUNNING and runs again at the next sweep", e.getMessage());
+            return;
+        }
+        relay.wake();
+    }
+
+    private void pause(String what, Duration length) {
+        try {
+            Wait.forThe(what, length)
+                    .every(Duration.ofMillis(50))
+                    .stopIf(() -> stopping, "the service is stopping")
+                    .elapse();
+        } catch (Wait.Stopped | InterruptedException e) {
+            throw new Stopping();
+        }
+    }
+
+    static String reason(Exception e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        return e.getMessage() != null ? e.getMessage() : "unexpected error (see the service log)";
+    }
+
+    /** The service is stopping: the execution stays RUNNING and resumes at the next start. */
+    private static final class Stopping extends RuntimeException {
+        Stopping() {
+            super("the service is stopping", null, false, false);
+        }
+    }
+}
