@@ -61,7 +61,7 @@ public final class Main {
                                                    N real database upgrades per engine under write load
                            ./baton bench app [--runs N]
                                                    N real application upgrades behind HAProxy under request load
-                           ./baton bench saga [--sequential N] [--concurrent N] [--kill-run N]
+                           ./baton bench saga [--warm-up N] [--sequential N] [--concurrent N] [--kill-run N]
                                                    the choreography's speed on the sim fleet at zero latency
                            ./baton up              start Baton and stay up
                            ./baton watch HOST:PORT print every Baton event on that broker as it arrives (CloudEvents

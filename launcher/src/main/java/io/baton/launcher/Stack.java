@@ -112,7 +112,14 @@ public final class Stack implements AutoCloseable {
     public void startService(Service s) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        String javaOptions = System.getenv().getOrDefault("BATON_SERVICE_JAVA_OPTS", SERVICE_JAVA_OPTIONS);
+        command.addAll(List.of(javaOptions.trim().split("\\s+")));
+        String jfr = System.getenv("BATON_JFR");
+        if (jfr != null && !jfr.isBlank()) {
+            // a flight recording of each service, to see where a benchmark's time goes
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                    + Path.of(jfr).resolve(s.module + ".jfr"));
+        }
         options.extraConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
         if (options.extraConfig().containsKey(LOCAL_ROOT)) {
             // the local cloud launches the demo application as its application servers
@@ -183,6 +190,11 @@ public final class Stack implements AutoCloseable {
         return "http://127.0.0.1:" + ports.get(s);
     }
 
+    /** Where a service's own database is, over JDBC: for what PostgreSQL's statistics say of it. */
+    public String jdbcUrl(Service s) {
+        return postgres.jdbcUrl(s.database) + "?user=" + postgres.user();
+    }
+
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
@@ -226,6 +238,13 @@ public final class Stack implements AutoCloseable {
     }
 
     private static final String LOCAL_ROOT = "baton.local.root";
+
+    /**
+     * How the services' JVMs run on one machine beside Kafka, PostgreSQL and each other: the client compiler only and
+     * the serial collector. Measured on two cores (docs/benchmarks.md), the server compiler's own work outweighs
+     * what it gains within minutes, and startup and throughput both improve; BATON_SERVICE_JAVA_OPTS replaces it.
+     */
+    static final String SERVICE_JAVA_OPTIONS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -39,7 +39,6 @@ public class Choreography {
     private final Tx tx;
     private final Inbox inbox;
     private final Outbox outbox;
-    private final OutboxRelay relay;
     private final Instance<SagaListener> listeners;
     private final AbortSignals aborts;
     private final Executions executions;
@@ -50,7 +49,6 @@ public class Choreography {
             Tx tx,
             Inbox inbox,
             Outbox outbox,
-            OutboxRelay relay,
             Instance<SagaListener> listeners,
             AbortSignals aborts,
             Executions executions,
@@ -59,7 +57,6 @@ public class Choreography {
         this.tx = tx;
         this.inbox = inbox;
         this.outbox = outbox;
-        this.relay = relay;
         this.listeners = listeners;
         this.aborts = aborts;
         this.executions = executions;
@@ -82,15 +79,35 @@ public class Choreography {
         }
     }
 
-    /** Handles events in one transaction, at most once each whatever the number of deliveries; runs what they start. */
-    public void handle(List<Received> events) {
+    /**
+     * Whether an event whose publisher says it concerns {@code concerns} (owner codes, comma-separated; null when it
+     * says nothing) may ask anything of this service: a service with listeners reads every event.
+     */
+    public boolean mayConcern(String concerns) {
+        return concerns == null
+                || listeners.iterator().hasNext()
+                || List.of(concerns.split(",")).contains(owner.code());
+    }
+
+    /**
+     * Handles events in one transaction, at most once each whatever the number of deliveries; runs what they start.
+     * Events that concern neither this service's steps nor a listener change nothing here, so they cost nothing: no
+     * transaction, no inbox record (a redelivery of one changes nothing either).
+     */
+    public void handle(List<Received> all) {
+        boolean listening = listeners.iterator().hasNext();
+        List<Received> events = all.stream()
+                .filter(e -> listening || SagaRules.concerns(e.event(), owner))
+                .toList();
+        if (events.isEmpty()) {
+            return;
+        }
         Decided decided = tx.run(s -> inbox.record(s, events).chain(fresh -> {
             List<Received> news =
                     events.stream().filter(e -> fresh.contains(e.eventId())).toList();
             return notifyListeners(s, news).chain(() -> decide(s, news));
         }));
         aborts.learnt(decided.aborted());
-        relay.wake();
         decided.started().forEach(runner::submit);
     }
 
@@ -99,7 +116,7 @@ public class Choreography {
         if (all.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return each(events, e -> each(all, l -> l.onEvent(s, e.eventId(), e.type(), e.event())));
+        return events.isEmpty() ? Uni.createFrom().voidItem() : each(all, l -> l.onEvents(s, events));
     }
 
     private Uni<Decided> decide(Mutiny.Session s, List<Received> events) {

@@ -28,6 +28,9 @@ public class OutboxRecord {
     @Column(columnDefinition = "text")
     public String payload;
 
+    /** The services the event asks to decide (SagaRules.concerned), by code, comma-separated; a hint for readers. */
+    public String concerns;
+
     public Instant createdAt;
     public Instant publishedAt;
 }

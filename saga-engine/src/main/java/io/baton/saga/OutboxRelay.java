@@ -14,7 +14,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -24,20 +30,38 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes the outbox in insertion order: a batch of unpublished records is handed to the producer at once (the
- * producer keeps their order per partition), and once the broker acknowledged them all they are marked published in
- * one transaction. A crash between the two publishes them again with the same event ids, which consumers skip.
+ * Publishes the outbox. A transaction that wrote events hands them over as it commits, so that they leave at once;
+ * the outbox table stays the truth, read at start and every {@code baton.saga.relay-interval} for whatever was not
+ * handed over (written before a crash, say). A batch is handed to the producer at once (it keeps their order per
+ * partition, by outbox id), and once the broker acknowledged it, it is marked published in one transaction. A crash
+ * between the two publishes it again with the same event ids, which consumers skip.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     public static final String CHANNEL = "baton-out";
+    /**
+     * A CloudEvents extension: the services the event asks to decide, so that the others can pass it by without
+     * reading it. Only a hint: a reader that has it decides from the event all the same.
+     */
+    public static final String CONCERNS = "batonconcerns";
+
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** How many published ids to remember, so that one handed over late is not sent twice. */
+    private static final int REMEMBERED = 100_000;
 
     private final MutinyEmitter<String> emitter;
     private final Tx tx;
     private final SagaConfig config;
     private final Semaphore wake = new Semaphore(0);
+    private final ConcurrentLinkedQueue<OutboxRecord> handedOver = new ConcurrentLinkedQueue<>();
+    private final Set<Long> sent = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
+    private final List<Long> toMark = new ArrayList<>();
     private volatile boolean running;
 
     public OutboxRelay(
@@ -62,18 +86,24 @@ public class OutboxRelay {
         wake.release();
     }
 
-    /** Asks the relay to publish now rather than at its next poll; called after every commit that wrote events. */
-    public void wake() {
+    /** An event its transaction has just committed: it leaves now rather than at the next look at the table. */
+    void committed(OutboxRecord record) {
+        handedOver.add(record);
         wake.release();
     }
 
     private void loop() {
+        long nextLook = 0;
         while (running) {
             try {
-                wake.tryAcquire(config.relayInterval().toMillis(), TimeUnit.MILLISECONDS);
+                boolean woken = wake.tryAcquire(config.relayInterval().toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                while (running && publishBatch() == config.relayBatch()) {
-                    // a full batch: there may be more right behind it
+                boolean look = !woken || System.nanoTime() >= nextLook;
+                if (look) {
+                    nextLook = System.nanoTime() + config.relayInterval().toNanos();
+                }
+                while (running && publish(look) == config.relayBatch()) {
+                    look = true; // a full batch: there may be more right behind it
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -85,27 +115,56 @@ public class OutboxRelay {
         }
     }
 
-    private int publishBatch() {
-        List<OutboxRecord> batch = tx.run(s -> s.createSelectionQuery(
-                        "from OutboxRecord where publishedAt is null order by id", OutboxRecord.class)
-                .setMaxResults(config.relayBatch())
-                .getResultList());
-        if (batch.isEmpty()) {
-            return 0;
+    /** Sends what was handed over, and what the table holds unpublished when {@code look}; returns how many. */
+    private int publish(boolean look) {
+        TreeMap<Long, OutboxRecord> batch = new TreeMap<>();
+        for (OutboxRecord r; batch.size() < config.relayBatch() && (r = handedOver.poll()) != null; ) {
+            if (r.id != null && !sent.contains(r.id)) {
+                batch.put(r.id, r);
+            }
         }
+        if (look) {
+            tx
+                    .run(s -> s.createSelectionQuery(
+                                    "from OutboxRecord where publishedAt is null order by id", OutboxRecord.class)
+                            .setMaxResults(config.relayBatch())
+                            .getResultList())
+                    .stream()
+                    .filter(r -> !sent.contains(r.id))
+                    .forEach(r -> batch.putIfAbsent(r.id, r));
+        }
+        if (!batch.isEmpty()) {
+            send(List.copyOf(batch.values()));
+        }
+        markPublished();
+        return batch.size();
+    }
+
+    private void send(List<OutboxRecord> batch) {
         List<Uni<Long>> sends = new ArrayList<>(batch.size());
-        for (OutboxRecord record : batch) {
-            Long id = record.id;
-            sends.add(emitter.sendMessage(toMessage(record)).replaceWith(id));
-        }
-        // every send is under way before the first acknowledgement is awaited
+        batch.stream()
+                .sorted(Comparator.comparing(r -> r.id))
+                .forEach(record ->
+                        sends.add(emitter.sendMessage(toMessage(record)).replaceWith(record.id)));
+        // every send is under way before the first acknowledgement is awaited; the producer's delivery timeout
+        // (two minutes by default) ends a send that the broker never acknowledges
         List<Long> published =
-                Uni.join().all(sends).andCollectFailures().await().indefinitely();
+                Uni.join().all(sends).andCollectFailures().await().atMost(Duration.ofMinutes(3));
+        sent.addAll(published);
+        toMark.addAll(published);
+    }
+
+    /** Marks what was sent as published, in one transaction; kept for the next round if the database refuses. */
+    private void markPublished() {
+        if (toMark.isEmpty()) {
+            return;
+        }
+        List<Long> ids = List.copyOf(toMark);
         tx.run(s -> s.createMutationQuery("update OutboxRecord set publishedAt = :now where id in :ids")
                 .setParameter("now", Instant.now())
-                .setParameter("ids", published)
+                .setParameter("ids", ids)
                 .executeUpdate());
-        return batch.size();
+        toMark.clear();
     }
 
     private Message<String> toMessage(OutboxRecord record) {
@@ -120,13 +179,14 @@ public class OutboxRelay {
                 .withSubject(record.subject)
                 .withTimestamp(record.createdAt.atZone(ZoneOffset.UTC))
                 .withDataContentType("application/json")
+                .withExtension(CONCERNS, record.concerns == null ? "" : record.concerns)
                 .build();
         return Message.of(record.payload, Metadata.of(kafka, cloudEvent));
     }
 
     private void pauseAfterFailure() {
         try {
-            Wait.forThe("the broker to take events again", Duration.ofMillis(500))
+            Wait.forThe("the broker and the database to take events again", Duration.ofMillis(500))
                     .stopIf(() -> !running, "the service is stopping")
                     .elapse();
         } catch (Wait.Stopped stopping) {

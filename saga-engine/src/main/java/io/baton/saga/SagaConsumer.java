@@ -52,10 +52,24 @@ public class SagaConsumer {
     @Incoming(CHANNEL)
     @Blocking
     public CompletionStage<Void> consume(KafkaRecordBatch<String, String> batch) {
+        if (LOG.isDebugEnabled()) {
+            long now = System.currentTimeMillis();
+            LOG.debugf(
+                    "a poll of %d record(s), the oldest published %d ms ago",
+                    batch.getRecords().size(),
+                    batch.getRecords().stream()
+                            .mapToLong(r -> now - r.getTimestamp().toEpochMilli())
+                            .max()
+                            .orElse(0));
+        }
+        long started = System.nanoTime();
         List<Received> events = new ArrayList<>();
         Map<Received, KafkaRecord<String, String>> records = new IdentityHashMap<>();
         List<DeadLetters.Letter> poison = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch.getRecords()) {
+            if (!choreography.mayConcern(header(record, "ce_" + OutboxRelay.CONCERNS))) {
+                continue;
+            }
             try {
                 Received event = read(record);
                 events.add(event);
@@ -71,6 +85,7 @@ public class SagaConsumer {
             // neither ack nor nack: the offsets are not committed and the events come again after a restart
             return new CompletableFuture<>();
         }
+        LOG.debugf("%d event(s) handled in %d ms", events.size(), (System.nanoTime() - started) / 1_000_000);
         return batch.ack();
     }
 

@@ -100,17 +100,22 @@ public final class SagaRules {
      * whatever this service did, so a runner need not look.
      */
     public static boolean concerns(SagaEvent event, Owner owner) {
+        return concerned(event).contains(owner);
+    }
+
+    /** The services whose decision about this event may be more than nothing. */
+    public static Set<Owner> concerned(SagaEvent event) {
         return switch (event.phase()) {
-            case REQUESTED -> event.slip().step(0).owner() == owner;
+            case REQUESTED -> Set.of(event.slip().step(0).owner());
             case STEP_COMPLETED -> event.slip()
                     .after(event.step())
-                    .map(s -> s.owner() == owner)
-                    .orElse(false);
+                    .map(s -> Set.of(s.owner()))
+                    .orElse(Set.of());
             case STEP_FAILED, STEP_COMPENSATED -> rollbackTarget(event.slip())
-                    .map(s -> s.owner() == owner)
-                    .orElse(false);
-            case ABORT_REQUESTED -> true;
-            default -> false;
+                    .map(s -> Set.of(s.owner()))
+                    .orElse(Set.of());
+            case ABORT_REQUESTED -> Set.of(Owner.values());
+            default -> Set.of();
         };
     }
 

@@ -46,7 +46,6 @@ public class StepRunner {
     private final Executions executions;
     private final AbortSignals aborts;
     private final FaultInjector faults;
-    private final OutboxRelay relay;
     private final Map<StepName, StepHandler> handlers = new EnumMap<>(StepName.class);
     private final Set<String> claims = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor workers;
@@ -58,14 +57,12 @@ public class StepRunner {
             Executions executions,
             AbortSignals aborts,
             FaultInjector faults,
-            OutboxRelay relay,
             Instance<StepHandler> stepHandlers) {
         this.config = config;
         this.tx = tx;
         this.executions = executions;
         this.aborts = aborts;
         this.faults = faults;
-        this.relay = relay;
         for (StepHandler handler : stepHandlers) {
             if (handler.step().owner() != config.owner()) {
                 throw new IllegalStateException(handler.step() + " is owned by "
@@ -277,7 +274,6 @@ public class StepRunner {
             LOG.errorf("%s; it stays RUNNING and runs again at the next sweep", e.getMessage());
             return;
         }
-        relay.wake();
     }
 
     private void pause(String what, Duration length) {

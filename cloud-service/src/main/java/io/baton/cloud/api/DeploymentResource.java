@@ -57,7 +57,7 @@ public class DeploymentResource {
         DeploymentView registered = deployments.register(request);
         CloudProvider provider = providers.current();
         try {
-            provider.provision(registered).forEach(servers::placed);
+            provider.provision(registered).forEach((id, address) -> servers.placed(null, id, address));
         } catch (Exception e) {
             try {
                 provider.unprovision(registered);

@@ -60,30 +60,46 @@ public class Servers {
                 .view();
     }
 
-    /** The server is being launched. */
-    public ServerView launching(String id) {
-        return change(id, e -> e.moveTo(ServerState.PENDING));
+    /**
+     * The server as a launch finds it: one launched already is returned as it is; one never launched is now being
+     * launched (PENDING). Empty when it is not in the inventory.
+     */
+    public Optional<ServerView> launching(String id) {
+        return Optional.ofNullable(tx.run(s -> s.find(ServerEntity.class, id).invoke(e -> {
+                    if (e != null && e.address == null) {
+                        e.moveTo(ServerState.PENDING);
+                    }
+                })))
+                .map(ServerEntity::view);
     }
 
-    /** The cloud gave the launched server this address. */
-    public ServerView placed(String id, String address) {
-        return change(id, e -> e.address = address);
+    /** The cloud gave the server this address: placed by registration, or launched by an upgrade (logged). */
+    public ServerView placed(String upgradeId, String id, String address) {
+        return tx.run(s -> s.find(ServerEntity.class, id).chain(e -> {
+                    e.address = address;
+                    return upgradeId == null
+                            ? Uni.createFrom().item(e)
+                            : s.persist(ActionEntity.of(upgradeId, e.deployment, "launch", e.name))
+                                    .replaceWith(e);
+                }))
+                .view();
     }
 
     public ServerView operational(String id) {
         return change(id, e -> e.moveTo(ServerState.OPERATIONAL));
     }
 
-    /** The server's instance is gone but the server stays in the inventory, as never launched. */
-    public ServerView unlaunched(String id) {
-        return change(id, e -> {
+    /** The server's instance is gone but the server stays in the inventory, as never launched (logged). */
+    public void unlaunched(String upgradeId, String id) {
+        changeAndLog(upgradeId, id, "terminate", e -> {
             e.moveTo(ServerState.DEFINED);
             e.address = null;
         });
     }
 
-    public ServerView terminated(String id) {
-        return change(id, e -> e.moveTo(ServerState.TERMINATED));
+    /** The server's instance is gone for good (logged). */
+    public void terminated(String upgradeId, String id) {
+        changeAndLog(upgradeId, id, "terminate", e -> e.moveTo(ServerState.TERMINATED));
     }
 
     /** The pivot's last word: the new pair is the deployment's master and its slave. */
@@ -114,5 +130,11 @@ public class Servers {
 
     private ServerView change(String id, Consumer<ServerEntity> change) {
         return tx.run(s -> s.find(ServerEntity.class, id).invoke(change)).view();
+    }
+
+    private void changeAndLog(String upgradeId, String id, String action, Consumer<ServerEntity> change) {
+        tx.run(s -> s.find(ServerEntity.class, id)
+                .invoke(change)
+                .chain(e -> s.persist(ActionEntity.of(upgradeId, e.deployment, action, e.name))));
     }
 }

@@ -42,7 +42,8 @@ public class CheckFirewallStep implements StepHandler {
         DeploymentView deployment = deployments
                 .deployment(context.deployment())
                 .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
-        ServerView candidate = servers.find(context.facts(SlaveCreated.class).candidateId())
+        ServerView candidate = deployment
+                .server(context.facts(SlaveCreated.class).candidateId())
                 .orElseThrow(() -> new StepFailedException("the new server is no longer in the inventory"));
         return StepResult.done(new FirewallVerified(check(deployment, candidate)));
     }

@@ -48,7 +48,8 @@ public class CreateSlaveStep implements StepHandler {
         DeploymentView deployment = deployments
                 .deployment(context.deployment())
                 .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
-        ServerView slave = servers.find(upgrade.topology().slaveId())
+        ServerView slave = deployment
+                .server(upgrade.topology().slaveId())
                 .filter(s -> s.state() == ServerState.OPERATIONAL)
                 .orElseThrow(() -> new StepFailedException(
                         "the slave " + upgrade.topology().slaveName() + " is not operational; nothing to clone"));
@@ -56,7 +57,8 @@ public class CreateSlaveStep implements StepHandler {
                 ? slave.config().apply(upgrade.change())
                 : upgrade.target();
         String id = ServerNames.id(context.upgradeId(), "candidate");
-        String name = servers.find(id).map(ServerView::name).orElseGet(() -> ServerNames.nextName(deployment, slave));
+        String name =
+                deployment.server(id).map(ServerView::name).orElseGet(() -> ServerNames.nextName(deployment, slave));
         ServerView created = servers.create(
                 context.upgradeId(),
                 new Servers.NewServer(

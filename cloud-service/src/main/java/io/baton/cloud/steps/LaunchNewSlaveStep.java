@@ -43,10 +43,12 @@ public class LaunchNewSlaveStep implements StepHandler {
         DeploymentView deployment = deployments
                 .deployment(context.deployment())
                 .orElseThrow(() -> new StepFailedException("deployment " + context.deployment() + " is gone"));
-        ServerView master = servers.find(context.facts(SlaveCreated.class).candidateId())
+        ServerView master = deployment
+                .server(context.facts(SlaveCreated.class).candidateId())
                 .orElseThrow(() -> new StepFailedException("the new master is no longer in the inventory"));
         String id = ServerNames.id(context.upgradeId(), "replacement");
-        String name = servers.find(id).map(ServerView::name).orElseGet(() -> ServerNames.nextName(deployment, master));
+        String name =
+                deployment.server(id).map(ServerView::name).orElseGet(() -> ServerNames.nextName(deployment, master));
         servers.create(
                 context.upgradeId(),
                 new Servers.NewServer(

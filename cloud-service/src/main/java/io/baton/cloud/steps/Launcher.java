@@ -1,6 +1,5 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.ActionLog;
 import io.baton.cloud.fleet.Servers;
 import io.baton.cloud.provider.CloudProvider;
 import io.baton.cloud.provider.Providers;
@@ -17,18 +16,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 class Launcher {
 
     private final Servers servers;
-    private final ActionLog actions;
     private final Providers providers;
     private final Duration operationalTimeout;
 
     Launcher(
             Servers servers,
-            ActionLog actions,
             Providers providers,
             @ConfigProperty(name = "baton.cloud.operational-timeout", defaultValue = "PT10M")
                     Duration operationalTimeout) {
         this.servers = servers;
-        this.actions = actions;
         this.providers = providers;
         this.operationalTimeout = operationalTimeout;
     }
@@ -36,16 +32,14 @@ class Launcher {
     /** Launches the server unless that already happened, then waits until it is operational. */
     ServerView launch(StepContext context, String serverId, CloudProvider.Launch how) throws Exception {
         CloudProvider provider = providers.current();
-        ServerView server = servers.find(serverId)
+        ServerView server = servers.launching(serverId)
                 .orElseThrow(() -> new StepFailedException("server " + serverId + " is not in the inventory"));
         if (server.state() == ServerState.OPERATIONAL) {
             return server;
         }
         if (server.address() == null) {
-            servers.launching(serverId);
             String address = provider.launch(context.deployment(), server, how);
-            server = servers.placed(serverId, address);
-            actions.log(context.upgradeId(), context.deployment(), "launch", server.name());
+            server = servers.placed(context.upgradeId(), serverId, address);
         }
         provider.awaitOperational(server, operationalTimeout);
         return servers.operational(serverId);
@@ -58,12 +52,7 @@ class Launcher {
             return;
         }
         providers.current().terminate(server.get());
-        servers.unlaunched(serverId);
-        actions.log(
-                context.upgradeId(),
-                context.deployment(),
-                "terminate",
-                server.get().name());
+        servers.unlaunched(context.upgradeId(), serverId);
     }
 
     /** Terminates a server for good: it stays in the inventory as TERMINATED. */
@@ -72,7 +61,6 @@ class Launcher {
             return;
         }
         providers.current().terminate(server);
-        servers.terminated(server.id());
-        actions.log(context.upgradeId(), context.deployment(), "terminate", server.name());
+        servers.terminated(context.upgradeId(), server.id());
     }
 }

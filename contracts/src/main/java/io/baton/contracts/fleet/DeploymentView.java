@@ -16,6 +16,11 @@ public record DeploymentView(
         arrays = arrays == null ? List.of() : List.copyOf(arrays);
     }
 
+    /** A server of the deployment by its id, terminated or not. */
+    public Optional<ServerView> server(String id) {
+        return servers.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
     /** The running database master. */
     public Optional<ServerView> master() {
         return servers.stream()

@@ -1,14 +1,18 @@
 package io.baton.launcher.bench;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.Phase;
-import io.baton.contracts.SagaEvent;
 import io.baton.launcher.Main;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,11 +23,17 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 final class EventLog implements AutoCloseable {
 
-    /** One event as the bench looks at it. */
-    record Seen(String topic, Phase phase, int step, long at) {}
+    /**
+     * One event as the bench looks at it.
+     *
+     * @param at when the publishing service's producer stamped the record
+     * @param decided when the service decided it (the event's occurredAt, in the transaction that wrote it)
+     */
+    record Seen(String topic, Phase phase, int step, long at, long decided) {}
 
     private final Map<String, List<Seen>> byUpgrade = new ConcurrentHashMap<>();
     private final Map<String, Long> ended = new ConcurrentHashMap<>();
+    private final Set<String> completed = ConcurrentHashMap.newKeySet();
     private final Thread reader;
     private volatile boolean running = true;
 
@@ -38,19 +48,55 @@ final class EventLog implements AutoCloseable {
         try (consumer) {
             while (running) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                    SagaEvent e = Json.read(r.value(), SagaEvent.class);
+                    Seen e = seen(r);
                     byUpgrade
-                            .computeIfAbsent(
-                                    e.upgradeId(), id -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                            .add(new Seen(r.topic(), e.phase(), e.step(), r.timestamp()));
+                            .computeIfAbsent(r.key(), id -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                            .add(e);
                     switch (e.phase()) {
-                        case UPGRADE_COMPLETED, UPGRADE_ROLLED_BACK, UPGRADE_FAILED -> ended.put(
-                                e.upgradeId(), r.timestamp());
+                        case UPGRADE_COMPLETED -> {
+                            completed.add(r.key());
+                            ended.put(r.key(), r.timestamp());
+                        }
+                        case UPGRADE_ROLLED_BACK, UPGRADE_FAILED -> ended.put(r.key(), r.timestamp());
                         default -> {}
                     }
                 }
             }
         }
+    }
+
+    /**
+     * What the bench needs of a record, read without parsing the whole event (the bench runs on the same cores as
+     * what it measures): the phase and step from the first fields of the data, the decision time from ce_time.
+     */
+    private static Seen seen(ConsumerRecord<String, String> r) {
+        Phase phase = null;
+        Integer step = null;
+        try (JsonParser json = Json.mapper().getFactory().createParser(r.value())) {
+            while ((phase == null || step == null) && json.nextToken() != null) {
+                if (json.currentToken() == JsonToken.FIELD_NAME
+                        && json.getParsingContext().getParent().inRoot()) {
+                    String field = json.currentName();
+                    json.nextToken();
+                    if (field.equals("phase")) {
+                        phase = Phase.valueOf(json.getText());
+                    } else if (field.equals("step")) {
+                        step = json.getIntValue();
+                    } else {
+                        json.skipChildren();
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the bench cannot read a record of " + r.topic(), e);
+        }
+        String time = new String(r.headers().lastHeader("ce_time").value(), StandardCharsets.UTF_8);
+        return new Seen(
+                r.topic(),
+                phase,
+                step == null ? -1 : step,
+                r.timestamp(),
+                OffsetDateTime.parse(time).toInstant().toEpochMilli());
     }
 
     /** When the planner announced the end of the upgrade, or null while it runs. */
@@ -62,6 +108,11 @@ final class EventLog implements AutoCloseable {
         return (int) upgradeIds.stream().filter(ended::containsKey).count();
     }
 
+    /** How many of these upgrades the planner announced completed (not rolled back, not failed). */
+    int completedAmong(List<String> upgradeIds) {
+        return (int) upgradeIds.stream().filter(completed::contains).count();
+    }
+
     List<Seen> of(String upgradeId) {
         return List.copyOf(byUpgrade.getOrDefault(upgradeId, List.of()));
     }
@@ -71,6 +122,15 @@ final class EventLog implements AutoCloseable {
      * the step before completed) to the record announcing it started, in milliseconds.
      */
     List<Long> hops(String upgradeId) {
+        return hops(upgradeId, (before, started) -> started.at() - before.at());
+    }
+
+    /** The part of each hop before the next owner decided: the record's trip from its producer to the decision. */
+    List<Long> toDecision(String upgradeId) {
+        return hops(upgradeId, (before, started) -> started.decided() - before.at());
+    }
+
+    private List<Long> hops(String upgradeId, java.util.function.ToLongBiFunction<Seen, Seen> measure) {
         List<Seen> events = of(upgradeId);
         List<Long> hops = new ArrayList<>();
         for (Seen started : events) {
@@ -82,7 +142,7 @@ final class EventLog implements AutoCloseable {
                             ? e.phase() == Phase.REQUESTED
                             : e.phase() == Phase.STEP_COMPLETED && e.step() == started.step() - 1)
                     .findFirst()
-                    .ifPresent(before -> hops.add(started.at() - before.at()));
+                    .ifPresent(before -> hops.add(measure.applyAsLong(before, started)));
         }
         return hops;
     }

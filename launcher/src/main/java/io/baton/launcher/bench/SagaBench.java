@@ -55,6 +55,7 @@ public final class SagaBench {
     }
 
     public static void main(String[] args) throws Exception {
+        int warmUp = option(args, "--warm-up", 20);
         int sequential = option(args, "--sequential", 30);
         int concurrent = option(args, "--concurrent", 1000);
         int killed = option(args, "--kill-run", 100);
@@ -82,11 +83,25 @@ public final class SagaBench {
             }
             try (EventLog log = new EventLog(stack.bootstrapServers())) {
                 SagaBench bench = new SagaBench(stack, log, sample);
-                bench.oneAtATime(sequential);
-                bench.allAtOnce(concurrent);
-                bench.killAndRestart(killed, Service.CLOUD);
+                bench.warmUp(warmUp);
+                if (sequential > 0) {
+                    bench.oneAtATime(sequential);
+                }
+                if (concurrent > 0) {
+                    bench.allAtOnce(concurrent);
+                }
+                if (killed > 0) {
+                    bench.killAndRestart(killed, Service.CLOUD);
+                }
             }
         }
+    }
+
+    /** Upgrades run and not counted: the services' code is compiled by the JIT before anything is measured. */
+    private void warmUp(int count) throws Exception {
+        List<String> names = parallel(count, i -> register());
+        awaitEnd(parallel(count, i -> start(names.get(i))), Duration.ofSeconds(120));
+        say("warm-up: " + count + " upgrades run and not counted");
     }
 
     /** (a) Upgrades one after another: the hop latency with nothing else going on. */
@@ -98,10 +113,21 @@ public final class SagaBench {
             ids.add(id);
         }
         List<Long> hops = new ArrayList<>();
-        ids.forEach(id -> hops.addAll(log.hops(id)));
+        List<Long> toDecision = new ArrayList<>();
+        ids.forEach(id -> {
+            hops.addAll(log.hops(id));
+            toDecision.addAll(log.toDecision(id));
+        });
         say(String.format(
-                "(a) %d database upgrades one at a time: %d hops, p50 %d ms, p99 %d ms, max %d ms",
-                count, hops.size(), percentile(hops, 50), percentile(hops, 99), percentile(hops, 100)));
+                "(a) %d database upgrades one at a time: %d hops, p50 %d ms, p99 %d ms, max %d ms"
+                        + " (of which record to decision: p50 %d ms, p99 %d ms)",
+                count,
+                hops.size(),
+                percentile(hops, 50),
+                percentile(hops, 99),
+                percentile(hops, 100),
+                percentile(toDecision, 50),
+                percentile(toDecision, 99)));
     }
 
     /** (b) N upgrades on N deployments, all started at once. */
@@ -109,6 +135,7 @@ public final class SagaBench {
         say("(b) registering " + count + " deployments...");
         List<String> names = parallel(count, i -> register());
         Rss rss = new Rss(stack);
+        Commits commits = new Commits(stack);
         long first = System.currentTimeMillis();
         List<String> ids = parallel(count, i -> start(names.get(i)));
         double startedIn = (System.currentTimeMillis() - first) / 1000.0;
@@ -130,12 +157,14 @@ public final class SagaBench {
             hops.addAll(log.hops(id));
         }
         say(String.format(
-                "(b) %d upgrades started at once (all requests answered within %.1f s): %d ended, %d stuck;"
+                "(b) %d upgrades started at once (all requests answered within %.1f s): %d completed, %d ended"
+                        + " otherwise, %d stuck;"
                         + " %.1f upgrades/s; last one ended %.1f s after the first start; one upgrade took p50 %.1f s,"
                         + " p99 %.1f s; hops p50 %d ms, p99 %d ms",
                 count,
                 startedIn,
-                ended,
+                log.completedAmong(ids),
+                ended - log.completedAmong(ids),
                 count - ended,
                 ended / seconds,
                 seconds,
@@ -145,6 +174,8 @@ public final class SagaBench {
                 percentile(hops, 99)));
         rss.stop();
         say("    rss (MB, highest): " + rss.highest());
+        say("    cpu (ms per upgrade): " + rss.cpuPer(count));
+        say("    transactions per upgrade: " + commits.per(count));
     }
 
     /** (c) A service killed with SIGKILL while upgrades run, and started again at once. */
@@ -165,8 +196,13 @@ public final class SagaBench {
         int ended = awaitEnd(ids, Duration.ofSeconds(Math.max(120, count)));
         say(String.format(
                 "(c) %s killed with SIGKILL while %d upgrades ran, started again at once: its steps resumed %.1f s"
-                        + " after the restart began (JVM start included); %d ended, %d stuck",
-                victim.name().toLowerCase(), count, (resumed - restarted) / 1000.0, ended, count - ended));
+                        + " after the restart began (JVM start included); %d completed, %d ended otherwise, %d stuck",
+                victim.name().toLowerCase(),
+                count,
+                (resumed - restarted) / 1000.0,
+                log.completedAmong(ids),
+                ended - log.completedAmong(ids),
+                count - ended));
     }
 
     private String register() throws Exception {
@@ -250,13 +286,65 @@ public final class SagaBench {
         return fallback;
     }
 
-    /** The highest resident memory of each service process, sampled every 200 ms while a run lasts. */
+    /** Transactions each service committed in its own database, from PostgreSQL's statistics. */
+    private static final class Commits {
+        private final Stack stack;
+        private final Map<Service, Long> before = new EnumMap<>(Service.class);
+
+        Commits(Stack stack) throws Exception {
+            this.stack = stack;
+            for (Service s : Service.values()) {
+                before.put(s, commits(s));
+            }
+        }
+
+        String per(int upgrades) throws Exception {
+            StringBuilder out = new StringBuilder();
+            for (Service s : Service.values()) {
+                // the statistics collector lags a little; what it misses is under one transaction per upgrade
+                long made = commits(s) - before.get(s);
+                out.append(s.name().toLowerCase())
+                        .append(' ')
+                        .append(made / Math.max(1, upgrades))
+                        .append("  ");
+            }
+            return out.toString().trim();
+        }
+
+        private long commits(Service s) throws Exception {
+            try (var c = java.sql.DriverManager.getConnection(stack.jdbcUrl(s));
+                    var r = c.createStatement()
+                            .executeQuery(
+                                    "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The highest resident memory of each service process, sampled every 200 ms while a run lasts, and the CPU time
+     * each used over the run (user and system, from /proc).
+     */
     private static final class Rss {
         private final Map<Service, Long> highest = new ConcurrentHashMap<>();
+        private final Map<Service, Long> cpuAtStart = new EnumMap<>(Service.class);
+        private final Map<Service, Long> cpuAtEnd = new EnumMap<>(Service.class);
+        private long launcherAtStart;
+        private long postgresAtStart;
+        private long launcherUsed;
+        private long postgresUsed;
+        private final Stack stack;
         private final Thread sampler;
         private volatile boolean running = true;
 
         Rss(Stack stack) {
+            this.stack = stack;
+            for (Service s : Service.values()) {
+                cpuAtStart.put(s, cpuMillis(stack.pid(s)));
+            }
+            launcherAtStart = cpuMillis(ProcessHandle.current().pid());
+            postgresAtStart = postgresMillis();
             sampler = new Thread(() -> {
                 while (running) {
                     for (Service s : Service.values()) {
@@ -276,6 +364,43 @@ public final class SagaBench {
         void stop() throws InterruptedException {
             running = false;
             sampler.join();
+            for (Service s : Service.values()) {
+                cpuAtEnd.put(s, cpuMillis(stack.pid(s)));
+            }
+            launcherUsed = cpuMillis(ProcessHandle.current().pid()) - launcherAtStart;
+            postgresUsed = postgresMillis() - postgresAtStart;
+        }
+
+        String cpuPer(int upgrades) {
+            int n = Math.max(1, upgrades);
+            StringBuilder out = new StringBuilder();
+            for (Service s : Service.values()) {
+                long used = cpuAtEnd.get(s) - cpuAtStart.get(s);
+                out.append(s.name().toLowerCase()).append(' ').append(used / n).append("  ");
+            }
+            out.append("kafka+bench ").append(launcherUsed / n).append("  ");
+            out.append("postgresql ").append(postgresUsed / n);
+            return out.toString();
+        }
+
+        /** The CPU time of every PostgreSQL process of this machine: the embedded server's, while the bench runs. */
+        private static long postgresMillis() {
+            return ProcessHandle.allProcesses()
+                    .filter(p ->
+                            p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                    .mapToLong(p -> cpuMillis(p.pid()))
+                    .sum();
+        }
+
+        /** User and system time of a process, from the 14th and 15th fields of /proc/PID/stat (in clock ticks). */
+        private static long cpuMillis(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+            } catch (Exception gone) {
+                return 0;
+            }
         }
 
         String highest() {

@@ -5,18 +5,25 @@ import io.baton.contracts.Json;
 import io.baton.contracts.SagaEvent;
 import io.baton.contracts.StepStatus;
 import io.baton.saga.Outbox;
+import io.baton.saga.Received;
 import io.baton.saga.SagaListener;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The read model: every saga event updates the upgrade's timeline and state in the inbox transaction, and the planner
- * announces the end of an upgrade (completed, rolled back, failed) for the systems that react to it.
+ * announces the end of an upgrade (completed, rolled back, failed) for the systems that react to it. A poll's events
+ * are applied together: their upgrades (locked) and timelines read in two queries, their entries written in one.
  */
 @ApplicationScoped
 public class Timeline implements SagaListener {
@@ -28,33 +35,109 @@ public class Timeline implements SagaListener {
     }
 
     @Override
-    public Uni<Void> onEvent(Mutiny.Session s, String eventId, String type, SagaEvent e) {
-        return s.find(UpgradeEntity.class, e.upgradeId(), LockModeType.PESSIMISTIC_WRITE)
-                .chain(upgrade -> {
-                    if (upgrade == null) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    Instant at = e.occurredAt() != null ? e.occurredAt() : Instant.now();
-                    EventEntry entry = new EventEntry();
-                    entry.upgradeId = e.upgradeId();
-                    entry.eventId = eventId;
-                    entry.type = type;
-                    entry.step = e.step();
-                    entry.at = at;
-                    entry.reason = e.reason();
-                    upgrade.lastEvent = Json.write(e);
-                    upgrade.updatedAt = at;
-                    Uni<Void> timeline = e.step() < 0
-                            ? Uni.createFrom().voidItem()
-                            : s.find(TimelineEntry.class, TimelineEntry.key(e.upgradeId(), e.step()))
-                                    .invoke(t -> {
-                                        if (t != null) {
-                                            record(t, e, at);
-                                        }
-                                    })
-                                    .replaceWithVoid();
-                    return s.persist(entry).chain(() -> timeline).chain(() -> progress(s, upgrade, e, at));
-                });
+    public Uni<Void> onEvents(Mutiny.Session s, List<Received> events) {
+        List<String> ids = events.stream()
+                .map(e -> e.event().upgradeId())
+                .distinct()
+                .sorted()
+                .toList();
+        return s.createSelectionQuery("from UpgradeEntity where id in :ids order by id", UpgradeEntity.class)
+                .setParameter("ids", ids)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList()
+                .chain(upgrades -> s.createSelectionQuery(
+                                "from TimelineEntry where upgradeId in :ids", TimelineEntry.class)
+                        .setParameter("ids", ids)
+                        .getResultList()
+                        .chain(steps -> apply(s, events, upgrades, steps)));
+    }
+
+    private Uni<Void> apply(
+            Mutiny.Session s, List<Received> events, List<UpgradeEntity> upgrades, List<TimelineEntry> steps) {
+        Map<String, UpgradeEntity> byId = new HashMap<>();
+        upgrades.forEach(u -> byId.put(u.id, u));
+        Map<String, TimelineEntry> timeline = new HashMap<>();
+        steps.forEach(t -> timeline.put(t.id, t));
+        List<Received> known = new ArrayList<>();
+        List<Uni<Void>> endings = new ArrayList<>();
+        Map<UpgradeEntity, SagaEvent> last = new LinkedHashMap<>();
+        for (Received r : events) {
+            SagaEvent e = r.event();
+            UpgradeEntity upgrade = byId.get(e.upgradeId());
+            if (upgrade == null) {
+                continue;
+            }
+            known.add(r);
+            Instant at = at(e);
+            last.put(upgrade, e);
+            upgrade.updatedAt = at;
+            TimelineEntry t = e.step() < 0 ? null : timeline.get(TimelineEntry.key(e.upgradeId(), e.step()));
+            if (t != null) {
+                record(t, e, at);
+            }
+            UpgradeProgress progress = UpgradeProgress.after(upgrade.state, e);
+            upgrade.failure = progress.failureAfter(upgrade.failure);
+            upgrade.moveTo(progress.state(), at);
+            if (progress.announce() != null) {
+                SagaEvent end = e.next(progress.announce(), -1, upgrade.failure, e.slip(), Instant.now());
+                endings.add(release(s, upgrade).chain(() -> outbox.add(s, end)));
+            }
+        }
+        // an abort starts from the newest slip the planner saw
+        last.forEach((upgrade, e) -> upgrade.lastEvent = Json.write(e));
+        return insertEntries(s, known).chain(() -> sequentially(endings));
+    }
+
+    private static Instant at(SagaEvent e) {
+        return e.occurredAt() != null ? e.occurredAt() : Instant.now();
+    }
+
+    /** The upgrade no longer holds its deployment: another may start. */
+    private static Uni<Void> release(Mutiny.Session s, UpgradeEntity upgrade) {
+        return s.find(ActiveUpgrade.class, upgrade.deployment)
+                .chain(lock -> lock != null && upgrade.id.equals(lock.upgradeId)
+                        ? s.remove(lock)
+                        : Uni.createFrom().voidItem());
+    }
+
+    /** Every event of the poll into the upgrades' event lists, in one statement. */
+    private static Uni<Void> insertEntries(Mutiny.Session s, List<Received> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        StringBuilder sql =
+                new StringBuilder("insert into upgrade_event (upgrade_id, event_id, type, step, at, reason) values ");
+        for (int i = 0; i < events.size(); i++) {
+            int p = i * 6;
+            sql.append(i == 0 ? "" : ", ").append('(');
+            for (int c = 1; c <= 6; c++) {
+                sql.append(c == 1 ? "?" : ", ?").append(p + c);
+            }
+            sql.append(')');
+        }
+        var insert = s.createNativeQuery(sql.toString());
+        for (int i = 0; i < events.size(); i++) {
+            SagaEvent e = events.get(i).event();
+            insert.setParameter(i * 6 + 1, e.upgradeId());
+            insert.setParameter(i * 6 + 2, events.get(i).eventId());
+            insert.setParameter(i * 6 + 3, events.get(i).type());
+            insert.setParameter(i * 6 + 4, e.step());
+            insert.setParameter(i * 6 + 5, at(e));
+            insert.setParameter(i * 6 + 6, e.reason());
+        }
+        return insert.executeUpdate().replaceWithVoid();
+    }
+
+    private static Uni<Void> sequentially(List<Uni<Void>> work) {
+        return work.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Multi.createFrom()
+                        .iterable(work)
+                        .onItem()
+                        .transformToUniAndConcatenate(u -> u.replaceWith(Boolean.TRUE))
+                        .collect()
+                        .last()
+                        .replaceWithVoid();
     }
 
     private static void record(TimelineEntry t, SagaEvent e, Instant at) {
@@ -80,7 +163,7 @@ public class Timeline implements SagaListener {
                 if (status != StepStatus.PENDING) {
                     t.endedAt = at;
                 }
-                t.details = withDetails(t.details, Map.of("reason", e.reason()));
+                t.details = withDetails(t.details, Collections.singletonMap("reason", e.reason()));
             }
             case COMPENSATION_STARTED -> {
                 t.outcome = StepOutcome.COMPENSATING;
@@ -94,7 +177,7 @@ public class Timeline implements SagaListener {
             }
             case COMPENSATION_FAILED -> {
                 t.outcome = StepOutcome.COMPENSATION_FAILED;
-                t.details = withDetails(t.details, Map.of("reason", e.reason()));
+                t.details = withDetails(t.details, Collections.singletonMap("reason", e.reason()));
             }
             default -> {}
         }
@@ -108,19 +191,5 @@ public class Timeline implements SagaListener {
 
     static Map<String, String> details(String json) {
         return json == null ? Map.of() : Json.read(json, new TypeReference<Map<String, String>>() {});
-    }
-
-    private Uni<Void> progress(Mutiny.Session s, UpgradeEntity upgrade, SagaEvent e, Instant at) {
-        UpgradeProgress progress = UpgradeProgress.after(upgrade.state, e);
-        upgrade.failure = progress.failureAfter(upgrade.failure);
-        upgrade.moveTo(progress.state(), at);
-        if (progress.announce() == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return s.find(ActiveUpgrade.class, upgrade.deployment)
-                .chain(lock -> lock != null && upgrade.id.equals(lock.upgradeId)
-                        ? s.remove(lock)
-                        : Uni.createFrom().voidItem())
-                .chain(() -> outbox.add(s, e.next(progress.announce(), -1, upgrade.failure, e.slip(), Instant.now())));
     }
 }

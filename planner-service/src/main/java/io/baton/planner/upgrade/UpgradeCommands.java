@@ -8,7 +8,6 @@ import io.baton.contracts.StepName;
 import io.baton.planner.api.UpgradeView;
 import io.baton.planner.plan.PlannedStep;
 import io.baton.saga.ApprovalGate;
-import io.baton.saga.OutboxRelay;
 import io.baton.saga.SagaRules;
 import io.baton.saga.Tx;
 import io.baton.saga.problem.ProblemException;
@@ -24,13 +23,11 @@ public class UpgradeCommands {
 
     private final Tx tx;
     private final ApprovalGate gate;
-    private final OutboxRelay relay;
     private final UpgradeQueries queries;
 
-    public UpgradeCommands(Tx tx, ApprovalGate gate, OutboxRelay relay, UpgradeQueries queries) {
+    public UpgradeCommands(Tx tx, ApprovalGate gate, UpgradeQueries queries) {
         this.tx = tx;
         this.gate = gate;
-        this.relay = relay;
         this.queries = queries;
     }
 
@@ -54,7 +51,6 @@ public class UpgradeCommands {
                         }
                     });
                 }));
-        relay.wake();
         return queries.view(id);
     }
 
@@ -97,7 +93,6 @@ public class UpgradeCommands {
                                                 Instant.now()));
                             });
                 }));
-        relay.wake();
         return queries.view(id);
     }
 

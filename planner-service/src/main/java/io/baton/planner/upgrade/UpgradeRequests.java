@@ -25,7 +25,6 @@ import io.baton.planner.plan.MigrationClassifier;
 import io.baton.planner.plan.PlanBuilder;
 import io.baton.planner.plan.PlannedStep;
 import io.baton.saga.Outbox;
-import io.baton.saga.OutboxRelay;
 import io.baton.saga.Tx;
 import io.baton.saga.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -49,13 +48,11 @@ public class UpgradeRequests {
     private final CloudInventory inventory;
     private final Tx tx;
     private final Outbox outbox;
-    private final OutboxRelay relay;
 
-    public UpgradeRequests(@RestClient CloudInventory inventory, Tx tx, Outbox outbox, OutboxRelay relay) {
+    public UpgradeRequests(@RestClient CloudInventory inventory, Tx tx, Outbox outbox) {
         this.inventory = inventory;
         this.tx = tx;
         this.outbox = outbox;
-        this.relay = relay;
     }
 
     public PlanView start(CreateUpgrade request, boolean dryRun) {
@@ -203,7 +200,6 @@ public class UpgradeRequests {
                     decision,
                     plan,
                     now);
-            relay.wake();
         }
         return new PlanView(
                 id,

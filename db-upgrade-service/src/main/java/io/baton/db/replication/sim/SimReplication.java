@@ -46,9 +46,9 @@ public class SimReplication implements ReplicationDriver {
     public CatchUp awaitCatchUp(String deployment, Node master, Node replica, Duration timeout, BooleanSupplier aborted)
             throws StepFailedException, InterruptedException {
         long started = System.currentTimeMillis();
-        ensureMaster(deployment, master);
-        ensureReplica(deployment, replica, master.id());
-        long target = position(master.id(), Instant.now());
+        long target = tx.run(s -> ensureMaster(s, deployment, master)
+                .chain(() -> ensureReplica(s, deployment, replica, master.id()))
+                .chain(() -> positionAt(s, master.id(), Instant.now(), 0)));
         try {
             long applied = Wait.forThe(replica.name() + " to apply " + master.name() + "'s " + format(target), timeout)
                     .every(Duration.ofMillis(25))
@@ -70,16 +70,29 @@ public class SimReplication implements ReplicationDriver {
     @Override
     public Switchover switchover(String deployment, Node oldMaster, Node candidate, Duration fenceTimeout)
             throws StepFailedException, InterruptedException {
-        SimNode current = node(candidate.id());
-        if (current != null && current.masterId == null && oldMaster.id().equals(current.promotedFrom)) {
-            return new Switchover(current.oldMasterFinalPosition, current.appliedAtPromotion, current.fenceMillis);
-        }
-        ensureMaster(deployment, oldMaster);
         Instant fencedAt = Instant.now();
-        long finalPosition = tx.run(s -> s.find(SimNode.class, oldMaster.id()).map(m -> {
-            m.fencedAt = fencedAt;
-            return positionOf(m, fencedAt);
+        // promoted before (the step runs again after a restart): the proof recorded then; otherwise, the fence
+        Fence fence = tx.run(s -> s.find(SimNode.class, candidate.id()).chain(current -> {
+            if (current != null && current.masterId == null && oldMaster.id().equals(current.promotedFrom)) {
+                return Uni.createFrom()
+                        .item(new Fence(
+                                new Switchover(
+                                        current.oldMasterFinalPosition,
+                                        current.appliedAtPromotion,
+                                        current.fenceMillis),
+                                0));
+            }
+            return ensureMaster(s, deployment, oldMaster)
+                    .chain(() -> s.find(SimNode.class, oldMaster.id()))
+                    .map(m -> {
+                        m.fencedAt = fencedAt;
+                        return new Fence(null, positionOf(m, fencedAt));
+                    });
         }));
+        if (fence.done() != null) {
+            return fence.done();
+        }
+        long finalPosition = fence.finalPosition();
         long appliedAtPromotion;
         try {
             appliedAtPromotion = Wait.forThe(candidate.name() + " to apply " + format(finalPosition), fenceTimeout)
@@ -123,8 +136,11 @@ public class SimReplication implements ReplicationDriver {
 
     @Override
     public MasterCheck verifyMaster(String deployment, Node master) throws StepFailedException {
-        SimNode node = node(master.id());
-        WritePath path = tx.run(s -> s.find(WritePath.class, deployment));
+        record Seen(SimNode node, WritePath path) {}
+        Seen seen = tx.run(s -> s.find(SimNode.class, master.id())
+                .chain(node -> s.find(WritePath.class, deployment).map(path -> new Seen(node, path))));
+        SimNode node = seen.node();
+        WritePath path = seen.path();
         if (node == null || node.masterId != null) {
             throw new StepFailedException(master.name() + " is not a master");
         }
@@ -183,8 +199,11 @@ public class SimReplication implements ReplicationDriver {
         return master.basePosition + master.rate * millis / 1000;
     }
 
-    private void ensureMaster(String deployment, Node master) {
-        tx.run(s -> s.find(SimNode.class, master.id()).chain(existing -> {
+    /** The old master fenced at its final position, or the proof of a switchover done before. */
+    private record Fence(Switchover done, long finalPosition) {}
+
+    private Uni<Void> ensureMaster(Mutiny.Session s, String deployment, Node master) {
+        return s.find(SimNode.class, master.id()).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().voidItem();
             }
@@ -196,11 +215,11 @@ public class SimReplication implements ReplicationDriver {
             n.basePosition = 1_000;
             n.baseAt = Instant.now();
             return s.persist(n).chain(() -> writePath(s, deployment, master.id()));
-        }));
+        });
     }
 
-    private void ensureReplica(String deployment, Node replica, String masterId) {
-        tx.run(s -> s.find(SimNode.class, replica.id()).chain(existing -> {
+    private Uni<Void> ensureReplica(Mutiny.Session s, String deployment, Node replica, String masterId) {
+        return s.find(SimNode.class, replica.id()).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().voidItem();
             }
@@ -216,7 +235,7 @@ public class SimReplication implements ReplicationDriver {
             n.backlog = Math.max(1, writeRate * Math.max(1, catchUpTime.toMillis()) / 1000);
             n.baseAt = now;
             return s.persist(n);
-        }));
+        });
     }
 
     private void unfence(String masterId) {
@@ -226,10 +245,6 @@ public class SimReplication implements ReplicationDriver {
             m.baseAt = now;
             m.fencedAt = null;
         }));
-    }
-
-    private SimNode node(String id) {
-        return tx.run(s -> s.find(SimNode.class, id));
     }
 
     private static Uni<Void> writePath(Mutiny.Session s, String deployment, String masterId) {
