@@ -53,6 +53,18 @@ class DatabaseUpgradeIT {
         BatonStack.close();
     }
 
+    /** The steps of a minor database upgrade before its pivot, in plan order. */
+    static final List<StepName> BEFORE_THE_PIVOT = List.of(
+            StepName.CREATE_SLAVE,
+            StepName.LAUNCH_SLAVE,
+            StepName.AWAIT_CATCH_UP,
+            StepName.CHECK_FIREWALL,
+            StepName.PROMOTE,
+            StepName.BACKUP_MASTER,
+            StepName.VERIFY_MASTER,
+            StepName.LAUNCH_NEW_SLAVE,
+            StepName.AWAIT_NEW_SLAVE_SYNC);
+
     static final String[] TOPICS = {Owner.PLANNER.topic(), Owner.CLOUD.topic(), Owner.DB.topic(), Owner.LB.topic()};
 
     @Test
@@ -152,16 +164,7 @@ class DatabaseUpgradeIT {
 
     @Test
     void aFaultAtEachStepBeforeThePivotRollsEverythingBack() throws Exception {
-        List<StepName> steps = List.of(
-                StepName.CREATE_SLAVE,
-                StepName.LAUNCH_SLAVE,
-                StepName.AWAIT_CATCH_UP,
-                StepName.CHECK_FIREWALL,
-                StepName.PROMOTE,
-                StepName.BACKUP_MASTER,
-                StepName.VERIFY_MASTER,
-                StepName.LAUNCH_NEW_SLAVE,
-                StepName.AWAIT_NEW_SLAVE_SYNC);
+        List<StepName> steps = BEFORE_THE_PIVOT;
         Map<StepName, String> ids = new HashMap<>();
         Map<StepName, List<String>> before = new HashMap<>();
         for (StepName step : steps) {
