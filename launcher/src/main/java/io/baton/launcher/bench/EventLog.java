@@ -28,8 +28,9 @@ final class EventLog implements AutoCloseable {
      *
      * @param at when the publishing service's producer stamped the record
      * @param decided when the service decided it (the event's occurredAt, in the transaction that wrote it)
+     * @param received when this plain consumer, beside the services, had it from a poll
      */
-    record Seen(String topic, Phase phase, int step, long at, long decided) {}
+    record Seen(String topic, Phase phase, int step, long at, long decided, long received) {}
 
     private final Map<String, List<Seen>> byUpgrade = new ConcurrentHashMap<>();
     private final Map<String, Long> ended = new ConcurrentHashMap<>();
@@ -47,8 +48,10 @@ final class EventLog implements AutoCloseable {
     private void read(KafkaConsumer<String, String> consumer) {
         try (consumer) {
             while (running) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                    Seen e = seen(r);
+                var records = consumer.poll(Duration.ofMillis(100));
+                long received = System.currentTimeMillis();
+                for (ConsumerRecord<String, String> r : records) {
+                    Seen e = seen(r, received);
                     byUpgrade
                             .computeIfAbsent(r.key(), id -> java.util.Collections.synchronizedList(new ArrayList<>()))
                             .add(e);
@@ -69,7 +72,7 @@ final class EventLog implements AutoCloseable {
      * What the bench needs of a record, read without parsing the whole event (the bench runs on the same cores as
      * what it measures): the phase and step from the first fields of the data, the decision time from ce_time.
      */
-    private static Seen seen(ConsumerRecord<String, String> r) {
+    private static Seen seen(ConsumerRecord<String, String> r, long received) {
         Phase phase = null;
         Integer step = null;
         try (JsonParser json = Json.mapper().getFactory().createParser(r.value())) {
@@ -96,7 +99,16 @@ final class EventLog implements AutoCloseable {
                 phase,
                 step == null ? -1 : step,
                 r.timestamp(),
-                OffsetDateTime.parse(time).toInstant().toEpochMilli());
+                OffsetDateTime.parse(time).toInstant().toEpochMilli(),
+                received);
+    }
+
+    /**
+     * For each record of the upgrade, how long after its producer stamped it this plain consumer had it: Kafka's
+     * own part of a hop on this machine at this load, with no saga code in it.
+     */
+    List<Long> delivery(String upgradeId) {
+        return of(upgradeId).stream().map(e -> e.received() - e.at()).toList();
     }
 
     /** When the planner announced the end of the upgrade, or null while it runs. */
