@@ -150,8 +150,46 @@ final class BatonStack {
                     });
         } catch (Wait.Unfinished e) {
             JsonPath u = upgrade(id);
+            dumpThreads();
             throw new AssertionError("upgrade " + id + " is " + u.getString("state") + ", not " + List.of(states)
                     + " after " + timeout + ": " + u.prettify());
+        }
+    }
+
+    /**
+     * Each service's threads into its log (SIGQUIT: the JVM prints them and goes on), so that a saga found stuck can
+     * be diagnosed from the logs the run leaves.
+     */
+    static void dumpThreads() {
+        for (Service s : Service.values()) {
+            try {
+                new ProcessBuilder("kill", "-QUIT", Long.toString(stack.pid(s)))
+                        .inheritIO()
+                        .start()
+                        .waitFor();
+            } catch (Exception e) {
+                System.err.println("no thread dump of " + s + ": " + e.getMessage());
+            }
+            // and what its database connections are doing: a transaction left open shows here
+            try (var c = java.sql.DriverManager.getConnection(stack.jdbcUrl(s));
+                    var rows = c.createStatement()
+                            .executeQuery("SELECT pid, state, wait_event_type, wait_event, now() - xact_start,"
+                                    + " left(query, 200) FROM pg_stat_activity WHERE datname = current_database()"
+                                    + " AND pid <> pg_backend_pid() AND state <> 'idle'")) {
+                while (rows.next()) {
+                    System.err.printf(
+                            "%s connection %d: %s, waiting on %s %s, in a transaction for %s: %s%n",
+                            s,
+                            rows.getInt(1),
+                            rows.getString(2),
+                            rows.getString(3),
+                            rows.getString(4),
+                            rows.getString(5),
+                            rows.getString(6));
+                }
+            } catch (Exception e) {
+                System.err.println("no connection list of " + s + ": " + e.getMessage());
+            }
         }
     }
 

@@ -50,6 +50,13 @@ public interface SagaConfig {
     @WithDefault("PT5M")
     Duration recordTimeout();
 
+    /**
+     * The longest a transaction may take before its caller stops waiting (the failure counts as passing: the database
+     * ends a transaction left idle for half this long, so trying again is safe). A bound, not a expected duration.
+     */
+    @WithDefault("PT1M")
+    Duration txTimeout();
+
     /** How often runs left RUNNING with nobody on them (their outcome could not be recorded) are run again. */
     @WithDefault("PT30S")
     Duration sweepInterval();

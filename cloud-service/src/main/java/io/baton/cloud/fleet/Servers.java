@@ -122,8 +122,11 @@ public class Servers {
             if (e == null) {
                 return Uni.createFrom().item(false);
             }
-            return s.remove(e)
-                    .chain(() -> s.persist(ActionEntity.of(upgradeId, e.deployment, "delete", e.name)))
+            // a statement, not s.remove: see Snapshots.delete
+            return s.persist(ActionEntity.of(upgradeId, e.deployment, "delete", e.name))
+                    .chain(() -> s.createMutationQuery("delete from ServerEntity where id = :id")
+                            .setParameter("id", id)
+                            .executeUpdate())
                     .replaceWith(true);
         }));
     }

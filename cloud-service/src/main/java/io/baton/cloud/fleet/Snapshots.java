@@ -52,8 +52,13 @@ public class Snapshots {
             if (snapshot == null) {
                 return Uni.createFrom().item(false);
             }
-            return s.remove(snapshot)
-                    .chain(() -> s.persist(ActionEntity.of(upgradeId, snapshot.deployment, "delete-snapshot", id)))
+            // A delete statement rather than s.remove: with a removed entity in the session, the IDENTITY insert of
+            // the action log (in this transaction, or the next in one session) sometimes never completed and left the
+            // transaction open, holding a pool connection, forever (Hibernate Reactive; see RemoveAndLogTest).
+            return s.persist(ActionEntity.of(upgradeId, snapshot.deployment, "delete-snapshot", id))
+                    .chain(() -> s.createMutationQuery("delete from SnapshotEntity where id = :id")
+                            .setParameter("id", id)
+                            .executeUpdate())
                     .replaceWith(true);
         }));
     }
