@@ -1,5 +1,7 @@
 package io.baton.contracts;
 
+import io.baton.contracts.api.Limits;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,5 +35,5 @@ public record ApplicationUpgrade(
         HEALTH_CHECK_FILE
     }
 
-    public record SmokeTest(String path, int expectedStatus) {}
+    public record SmokeTest(@Size(max = Limits.TEXT) String path, int expectedStatus) {}
 }

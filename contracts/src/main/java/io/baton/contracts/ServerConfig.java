@@ -1,5 +1,9 @@
 package io.baton.contracts;
 
+import io.baton.contracts.api.Limits;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,16 +13,16 @@ import java.util.Objects;
  * @param engine the database engine the template installs ({@code postgresql}, {@code mariadb}) or {@code null}
  */
 public record ServerConfig(
-        String serverTemplate,
-        Integer templateRevision,
-        String cloud,
-        String region,
-        String zone,
-        String instanceSize,
-        List<String> securityGroups,
-        String sshKey,
-        String image,
-        String engine) {
+        @Size(min = 1, max = Limits.TEXT) String serverTemplate,
+        @Positive Integer templateRevision,
+        @Size(min = 1, max = Limits.TEXT) String cloud,
+        @Size(min = 1, max = Limits.TEXT) String region,
+        @Size(min = 1, max = Limits.TEXT) String zone,
+        @Size(min = 1, max = Limits.TEXT) String instanceSize,
+        @Size(max = Limits.ENTRIES) List<@NotBlank @Size(max = Limits.TEXT) String> securityGroups,
+        @Size(min = 1, max = Limits.TEXT) String sshKey,
+        @Size(min = 1, max = Limits.TEXT) String image,
+        @Size(min = 1, max = Limits.TEXT) String engine) {
 
     public ServerConfig {
         securityGroups = securityGroups == null ? null : List.copyOf(securityGroups);

@@ -1,16 +1,21 @@
 package io.baton.lb;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.baton.contracts.Owner;
 import io.baton.infra.BatonTestInfra;
 import io.baton.infra.KafkaProbe;
+import io.baton.infra.Refusals;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @QuarkusTest
 @QuarkusTestResource(value = BatonTestInfra.class, initArgs = @ResourceArg(name = "database", value = "baton_lb"))
@@ -23,5 +28,39 @@ class LbServiceTest {
             kafka.sendRaw(Owner.DB.topic(), "k", "{not json");
             kafka.await(records -> !records.isEmpty(), Duration.ofSeconds(30), Owner.LB.deadLetterTopic());
         }
+    }
+
+    /**
+     * Members whose names or addresses would reach HAProxy's runtime API (where ';' separates commands) or haproxy.cfg
+     * are refused with a problem before anything changes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "no body||servers",
+                "a null body|null|servers",
+                "no members|{}|servers",
+                "a command in an address|{\"app-9\":\"10.0.0.9:8080;shutdown sessions server app/app-1\"}|host:port",
+                "a port past 65535|{\"app-9\":\"10.0.0.9:70000\"}|host:port",
+                "a newline in a name|{\"app\\n9\":\"10.0.0.9:8080\"}|servers",
+                "a space in a name|{\"app 9\":\"10.0.0.9:8080\"}|servers",
+                "a null address|{\"app-9\":null}|servers"
+            })
+    void hostileMembersAreRefusedAndChangeNothing(String what, String body, String named) {
+        String before = given().get("/balancer/lb-hostile")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        var request = given().contentType(ContentType.JSON);
+        if (body != null) {
+            request = request.body(body);
+        }
+        var answer = request.post("/balancer/lb-hostile/members");
+        Refusals.assertBadRequest(what, answer.statusCode(), answer.contentType(), answer.asString(), named);
+        assertThat(given().get("/balancer/lb-hostile").then().extract().asString())
+                .as(what + " changes nothing")
+                .isEqualTo(before);
     }
 }

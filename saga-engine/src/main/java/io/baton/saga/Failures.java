@@ -33,6 +33,20 @@ public final class Failures {
         return false;
     }
 
+    /** Whether a unique constraint refused the write: someone else wrote the same key first. */
+    public static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg) {
+                return "23505".equals(pg.getSqlState());
+            }
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("23505") || message.contains("duplicate key")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * PostgreSQL's classes of errors that pass: connection (08), transaction rollback such as a deadlock or a
      * serialization failure (40), insufficient resources (53), operator intervention such as a shutdown (57), and a

@@ -1,5 +1,6 @@
 package io.baton.saga;
 
+import io.baton.contracts.api.Limits;
 import io.baton.saga.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -33,6 +34,12 @@ public class FaultResource {
         if (!runner.handles(rule.step())) {
             throw ProblemException.badRequest(
                     "This service does not run " + rule.step() + "; add the fault to the service that owns it.", null);
+        }
+        if (rule.deployment() != null && !rule.deployment().matches(Limits.NAME)) {
+            throw ProblemException.badRequest("deployment: " + Limits.NAME_MESSAGE + ".", null);
+        }
+        if (rule.delayMillis() != null && (rule.delayMillis() < 0 || rule.delayMillis() > 600_000)) {
+            throw ProblemException.badRequest("delayMillis is from 0 to 600000 (ten minutes).", null);
         }
         if (rule.probability() != null && (rule.probability() < 0 || rule.probability() > 1)) {
             throw ProblemException.badRequest("probability is a number from 0 to 1.", null);

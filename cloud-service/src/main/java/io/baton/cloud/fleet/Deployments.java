@@ -8,6 +8,7 @@ import io.baton.contracts.fleet.FirewallRule;
 import io.baton.contracts.fleet.Role;
 import io.baton.contracts.fleet.ServerArrayView;
 import io.baton.contracts.fleet.ServerState;
+import io.baton.saga.Failures;
 import io.baton.saga.Tx;
 import io.baton.saga.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -35,14 +36,26 @@ public class Deployments {
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest("The deployment's servers do not form a valid fleet.", errors);
         }
+        ProblemException exists = ProblemException.conflict(
+                "deployment-exists",
+                "Deployment already registered",
+                "A deployment named '" + request.name() + "' is already registered; choose another name.");
+        try {
+            insert(request, exists);
+        } catch (RuntimeException e) {
+            // two registrations of one name at once: the second insert meets the first one's key
+            if (Failures.isUniqueViolation(e)) {
+                throw exists;
+            }
+            throw e;
+        }
+        return deployment(request.name()).orElseThrow();
+    }
+
+    private void insert(RegisterDeployment request, ProblemException exists) {
         tx.run(s -> s.find(DeploymentEntity.class, request.name()).chain(existing -> {
             if (existing != null) {
-                return Uni.createFrom()
-                        .<Void>failure(ProblemException.conflict(
-                                "deployment-exists",
-                                "Deployment already registered",
-                                "A deployment named '" + request.name()
-                                        + "' is already registered; choose another name."));
+                return Uni.createFrom().<Void>failure(exists);
             }
             DeploymentEntity deployment = new DeploymentEntity();
             deployment.name = request.name();
@@ -64,7 +77,6 @@ public class Deployments {
             }
             return s.persist(deployment).chain(() -> s.persistAll(rows.toArray()));
         }));
-        return deployment(request.name()).orElseThrow();
     }
 
     private static List<ServerEntity> servers(RegisterDeployment request) {

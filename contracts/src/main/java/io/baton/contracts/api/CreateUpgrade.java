@@ -5,8 +5,11 @@ import io.baton.contracts.ApplicationUpgrade.SmokeTest;
 import io.baton.contracts.Migration;
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.UpgradeKind;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +28,24 @@ import java.util.Map;
  * @param approvalRequired wait for POST /upgrades/{id}/approve before terminating the old servers
  */
 public record CreateUpgrade(
-        @NotBlank String deployment,
+        @NotBlank @Pattern(regexp = Limits.NAME, message = Limits.NAME_MESSAGE) String deployment,
         @NotNull UpgradeKind kind,
-        ServerConfig change,
-        Source source,
-        Map<String, String> inputs,
-        ServerConfig serverChange,
-        List<Migration> migrations,
+        @Valid ServerConfig change,
+        @Valid Source source,
+        @Size(max = Limits.ENTRIES)
+                Map<
+                                @Pattern(regexp = Limits.INPUT_KEY, message = Limits.INPUT_KEY_MESSAGE) String,
+                                @NotNull @Size(max = Limits.TEXT) String>
+                        inputs,
+        @Valid ServerConfig serverChange,
+        @Size(max = Limits.ENTRIES) List<@NotNull @Valid Migration> migrations,
         Duration sessionTtl,
         DrainMode drainBy,
-        SmokeTest smokeTest,
+        @Valid SmokeTest smokeTest,
         boolean approvalRequired) {
 
-    public record Source(String repository, String ref) {}
+    /** The longest a drain may be allowed to wait for sessions. */
+    public static final Duration LONGEST_SESSION_TTL = Duration.ofHours(24);
+
+    public record Source(@Size(max = Limits.TEXT) String repository, @Size(max = Limits.TEXT) String ref) {}
 }

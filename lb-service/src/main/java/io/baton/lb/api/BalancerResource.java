@@ -1,7 +1,12 @@
 package io.baton.lb.api;
 
+import io.baton.contracts.api.Limits;
 import io.baton.lb.balancer.LoadBalancer;
 import io.baton.lb.steps.Balancers;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -33,7 +38,14 @@ public class BalancerResource {
     @POST
     @Path("/{deployment}/members")
     @Consumes(MediaType.APPLICATION_JSON)
-    public List<LoadBalancer.Member> serving(@PathParam("deployment") String deployment, Map<String, String> servers) {
+    public List<LoadBalancer.Member> serving(
+            @PathParam("deployment") @Pattern(regexp = Limits.NAME, message = Limits.NAME_MESSAGE) String deployment,
+            @NotNull(message = "send the servers as {\"name\": \"host:port\"}") @NotEmpty @Size(max = Limits.ENTRIES)
+                    Map<
+                                    @Pattern(regexp = Limits.NAME, message = Limits.NAME_MESSAGE) String,
+                                    @NotNull @Pattern(regexp = Limits.ADDRESS, message = Limits.ADDRESS_MESSAGE) String>
+                            servers) {
+        // names and addresses are checked before any reaches HAProxy's runtime API, whose commands they join
         servers.forEach((server, address) -> balancers.current().ensureServing(deployment, server, address));
         return members(deployment);
     }

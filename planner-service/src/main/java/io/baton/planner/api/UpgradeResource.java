@@ -15,8 +15,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +40,8 @@ public class UpgradeResource {
     /** Plans an upgrade and starts it; with {@code dryRun=true} answers the same plan and changes nothing. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(@NotNull @Valid CreateUpgrade request, @QueryParam("dryRun") boolean dryRun) {
+    public Response start(@NotNull @Valid CreateUpgrade request, @Context UriInfo uri) {
+        boolean dryRun = strictBoolean("dryRun", uri.getQueryParameters().get("dryRun"));
         PlanView plan = requests.start(request, dryRun);
         if (dryRun) {
             return Response.ok(plan).build();
@@ -79,5 +82,23 @@ public class UpgradeResource {
             throw ProblemException.badRequest(
                     "Unknown state '" + value + "'.", List.of("state: one of " + List.of(UpgradeState.values())));
         }
+    }
+
+    /**
+     * A yes-or-no query parameter: absent is false; only {@code true} and {@code false} are accepted, so that a
+     * {@code ?dryRun=1} meant as a dry run is refused instead of starting a real upgrade.
+     */
+    static boolean strictBoolean(String name, List<String> values) {
+        if (values == null) {
+            return false;
+        }
+        String value = values.size() == 1 ? values.get(0) : "";
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ProblemException.badRequest(
+                    "The query parameter " + name + " is true or false; leave it out for false.",
+                    List.of(name + ": true or false"));
+        };
     }
 }

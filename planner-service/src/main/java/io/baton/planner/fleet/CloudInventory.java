@@ -1,6 +1,9 @@
 package io.baton.planner.fleet;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.contracts.fleet.DeploymentView;
+import io.quarkus.rest.client.reactive.jackson.ClientObjectMapper;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,4 +17,13 @@ public interface CloudInventory {
     @GET
     @Path("/{name}")
     DeploymentView deployment(@PathParam("name") String name);
+
+    /**
+     * Requests to Baton are strict (an unknown field is refused), but what another service answers is read tolerantly:
+     * a newer cloud-service may add fields during a rolling upgrade.
+     */
+    @ClientObjectMapper
+    static ObjectMapper tolerant(ObjectMapper strict) {
+        return strict.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
 }

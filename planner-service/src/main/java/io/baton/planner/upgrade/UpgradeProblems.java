@@ -1,9 +1,12 @@
 package io.baton.planner.upgrade;
 
 import io.baton.saga.problem.ProblemException;
+import org.jboss.logging.Logger;
 
 /** The answers the planner gives about upgrades it cannot do, each with what to do about it. */
 final class UpgradeProblems {
+
+    private static final Logger LOG = Logger.getLogger(UpgradeProblems.class);
 
     private UpgradeProblems() {}
 
@@ -30,11 +33,13 @@ final class UpgradeProblems {
                 "Deployment '" + deployment + "' has no running master with a slave; a database upgrade needs both.");
     }
 
+    /** cloud-service could not be asked; why goes to the log, not to the caller (it may name classes and hosts). */
     static ProblemException inventoryUnavailable(RuntimeException e) {
+        LOG.warnf("cloud-service's inventory did not answer: %s", e.toString());
         return new ProblemException(
                 503,
                 "inventory-unavailable",
                 "Inventory unavailable",
-                "cloud-service did not answer (" + e.getMessage() + "); check that it runs and retry.");
+                "cloud-service did not answer; check that it runs (its health at /q/health) and retry.");
     }
 }

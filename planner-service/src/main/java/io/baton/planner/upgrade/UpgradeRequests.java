@@ -24,6 +24,7 @@ import io.baton.planner.plan.Decision;
 import io.baton.planner.plan.MigrationClassifier;
 import io.baton.planner.plan.PlanBuilder;
 import io.baton.planner.plan.PlannedStep;
+import io.baton.saga.Failures;
 import io.baton.saga.Outbox;
 import io.baton.saga.Tx;
 import io.baton.saga.problem.ProblemException;
@@ -146,8 +147,10 @@ public class UpgradeRequests {
         }
         if (request.sessionTtl() == null
                 || request.sessionTtl().isNegative()
-                || request.sessionTtl().isZero()) {
-            errors.add("sessionTtl: a positive ISO-8601 duration that bounds the drain, such as PT10M");
+                || request.sessionTtl().isZero()
+                || request.sessionTtl().compareTo(CreateUpgrade.LONGEST_SESSION_TTL) > 0) {
+            errors.add("sessionTtl: a positive ISO-8601 duration of at most PT24H that bounds the drain, such as"
+                    + " PT10M");
         }
         for (int i = 0; i < migrations.size(); i++) {
             Migration m = migrations.get(i);
@@ -225,7 +228,7 @@ public class UpgradeRequests {
         } catch (ProblemException e) {
             throw e;
         } catch (RuntimeException e) {
-            if (isUniqueViolation(e)) {
+            if (Failures.isUniqueViolation(e)) {
                 throw UpgradeProblems.busy(requested.deployment(), null);
             }
             throw e;
@@ -277,15 +280,5 @@ public class UpgradeRequests {
         } catch (RuntimeException e) {
             throw UpgradeProblems.inventoryUnavailable(e);
         }
-    }
-
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage());
-            if (message.contains("23505") || message.contains("duplicate key")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

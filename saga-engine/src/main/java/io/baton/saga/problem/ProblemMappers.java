@@ -1,13 +1,16 @@
 package io.baton.saga.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -26,7 +29,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         List<String> errors = e.getConstraintViolations().stream()
-                .map(v -> field(v.getPropertyPath().toString()) + ": " + v.getMessage())
+                .map(v -> field(v.getPropertyPath()) + ": " + v.getMessage())
                 .sorted()
                 .collect(Collectors.toList());
         return respond(
@@ -45,17 +48,31 @@ public class ProblemMappers {
         String where = "";
         if (e instanceof MismatchedInputException mismatch
                 && !mismatch.getPath().isEmpty()) {
-            where = " at '"
-                    + mismatch.getPath().stream()
-                            .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                            .collect(Collectors.joining("."))
-                    + "'";
+            where = mismatch.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
         }
-        String detail = e instanceof InvalidFormatException
-                ? "A value" + where + " has the wrong type or is not one of the allowed values."
-                : "The body is not valid JSON for this request" + where + ".";
-        return respond(ProblemException.badRequest(detail + " Send a JSON object as documented.", null)
-                .toProblem(uri.getPath()));
+        String detail;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            List<String> known = unknown.getKnownPropertyIds() == null
+                    ? List.of()
+                    : unknown.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .toList();
+            detail = "Unknown field '" + where + "'; this request knows " + String.join(", ", known)
+                    + ". Fix its name or leave it out.";
+        } else if (e instanceof StrictJson.ForbiddenCharacter) {
+            detail = "The value at '" + where + "' contains a NUL character; remove it.";
+        } else if (e instanceof MismatchedInputException && !where.isEmpty()) {
+            detail = "The value at '" + where + "' has the wrong type or is not one of the allowed values (text in"
+                    + " quotes, whole numbers without a fraction, true or false)."
+                    + " Send a JSON object as documented.";
+        } else {
+            detail = "The body is not valid JSON for this request. Send a JSON object as documented.";
+        }
+        return respond(ProblemException.badRequest(detail, null).toProblem(uri.getPath()));
     }
 
     @ServerExceptionMapper
@@ -67,6 +84,17 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 5000)
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (status == 400 && e.getCause() instanceof JsonProcessingException unreadable) {
+            return unreadable(unreadable, uri);
+        }
+        if (status == 400) {
+            // what Quarkus refuses before a resource sees it: a body that is not JSON, or text after it
+            return respond(ProblemException.badRequest(
+                            "The request could not be read. Send one JSON object as documented, with"
+                                    + " Content-Type: application/json.",
+                            null)
+                    .toProblem(uri.getPath()));
+        }
         if (status < 500) {
             return respond(new ProblemException(
                             status,
@@ -89,13 +117,39 @@ public class ProblemMappers {
                 .toProblem(uri.getPath()));
     }
 
-    private static String field(String path) {
-        int dot = path.indexOf('.');
-        // drop the method and parameter name: "register.request.name" -> "name"
-        String[] parts = path.split("\\.");
-        return parts.length > 2
-                ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
-                : (dot < 0 ? path : path.substring(dot + 1));
+    /**
+     * The field as the caller wrote it: {@code servers[1].name}, {@code inputs[LD_PRELOAD] (key)}; without the Java
+     * method, and without the parameter's name when the field is inside the body.
+     */
+    static String field(Path path) {
+        List<Path.Node> nodes = new ArrayList<>();
+        path.forEach(nodes::add);
+        boolean inBody = nodes.stream().anyMatch(n -> n.getKind() == ElementKind.PROPERTY);
+        StringBuilder out = new StringBuilder();
+        for (Path.Node n : nodes) {
+            if (n.isInIterable()) {
+                out.append('[')
+                        .append(n.getIndex() != null ? n.getIndex() : n.getKey())
+                        .append(']');
+            }
+            switch (n.getKind()) {
+                case PROPERTY -> out.append(out.isEmpty() ? "" : ".").append(n.getName());
+                case PARAMETER -> {
+                    if (!inBody) {
+                        out.append(n.getName());
+                    }
+                }
+                case CONTAINER_ELEMENT -> {
+                    if ("<map key>".equals(n.getName())) {
+                        out.append(" (key)");
+                    }
+                }
+                default -> {
+                    // the method: not the caller's business
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static Response respond(Problem problem) {
