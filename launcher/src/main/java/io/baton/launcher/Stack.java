@@ -120,6 +120,9 @@ public final class Stack implements AutoCloseable {
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + Path.of(jfr).resolve(s.module + ".jfr"));
         }
+        // the launcher runs demos, benchmarks and tests: fault injection on (off by default in a service); a later
+        // -D in extraConfig turns it off again
+        command.add("-Dbaton.saga.faults-enabled=true");
         options.extraConfig().forEach((k, v) -> command.add("-D" + k + "=" + v));
         if (options.extraConfig().containsKey(LOCAL_ROOT)) {
             // the local cloud launches the demo application as its application servers

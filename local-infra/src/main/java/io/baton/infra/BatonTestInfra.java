@@ -35,6 +35,8 @@ public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(database));
         config.put("quarkus.datasource.username", postgres.user());
         config.put("baton.test.postgres.jdbc-url", postgres.jdbcUrl(database));
+        // the services' tests inject faults; a production service has /faults off
+        config.put("baton.saga.faults-enabled", "true");
         return config;
     }
 

@@ -19,15 +19,28 @@ public class FaultResource {
 
     private final FaultInjector faults;
     private final StepRunner runner;
+    private final SagaConfig config;
 
-    public FaultResource(FaultInjector faults, StepRunner runner) {
+    public FaultResource(FaultInjector faults, StepRunner runner, SagaConfig config) {
         this.faults = faults;
         this.runner = runner;
+        this.config = config;
+    }
+
+    /** Off unless configured: the endpoint then does not exist, as far as a caller can tell. */
+    private void enabled() {
+        if (!config.faultsEnabled()) {
+            throw ProblemException.notFound(
+                    "not-found",
+                    "Fault injection is off in this service; it answers only when started with"
+                            + " baton.saga.faults-enabled=true, as ./baton and the tests do.");
+        }
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response add(FaultInjector.Rule rule) {
+        enabled();
         if (rule == null || rule.step() == null) {
             throw ProblemException.badRequest("Name the step to fail, e.g. {\"step\":\"PROMOTE\"}.", null);
         }
@@ -50,11 +63,13 @@ public class FaultResource {
 
     @GET
     public List<FaultInjector.Rule> list() {
+        enabled();
         return faults.rules();
     }
 
     @DELETE
     public Response clear() {
+        enabled();
         faults.clear();
         return Response.noContent().build();
     }

@@ -57,6 +57,13 @@ public interface SagaConfig {
     @WithDefault("PT1M")
     Duration txTimeout();
 
+    /**
+     * Whether {@code /faults} answers: fault injection is for demos, drills and tests (./baton and the test suites turn
+     * it on); a production service has it off.
+     */
+    @WithDefault("false")
+    boolean faultsEnabled();
+
     /** How often runs left RUNNING with nobody on them (their outcome could not be recorded) are run again. */
     @WithDefault("PT30S")
     Duration sweepInterval();
