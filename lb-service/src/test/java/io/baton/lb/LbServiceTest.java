@@ -4,7 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.baton.contracts.ApplicationUpgrade;
+import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
+import io.baton.contracts.SagaEvent;
 import io.baton.infra.BatonTestInfra;
 import io.baton.infra.KafkaProbe;
 import io.baton.infra.Refusals;
@@ -13,6 +16,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,5 +66,35 @@ class LbServiceTest {
         assertThat(given().get("/balancer/lb-hostile").then().extract().asString())
                 .as(what + " changes nothing")
                 .isEqualTo(before);
+    }
+
+    /**
+     * Each service writes only its own topic and speaks only of its own steps; the planner alone requests an upgrade.
+     * Records that say otherwise are dead-lettered, whatever the ACLs let through, and change nothing here.
+     */
+    @Test
+    void eventsFromAServiceThatMayNotSayThemAreDeadLettered() {
+        SagaEvent requested =
+                LbSagaTest.requested("lb-forged", ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
+        String json = Json.write(requested);
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            // the planner's words on db-upgrade-service's topic
+            kafka.sendCloudEvent(
+                    Owner.DB.topic(), "forged-1", requested.type(Owner.PLANNER), Owner.PLANNER.source(), json);
+            // db-upgrade-service requesting an upgrade, on its own topic and in its own name
+            kafka.sendCloudEvent(
+                    Owner.DB.topic(), "forged-2", "baton.db.upgrade-requested.v1", Owner.DB.source(), json);
+            kafka.await(
+                    records -> records.stream()
+                            .map(KafkaProbe.Record::key)
+                            .toList()
+                            .containsAll(List.of("forged-1", "forged-2")),
+                    Duration.ofSeconds(30),
+                    Owner.LB.deadLetterTopic());
+        }
+        given().get("/executions/" + requested.upgradeId())
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(0));
     }
 }

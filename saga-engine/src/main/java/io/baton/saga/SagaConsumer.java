@@ -2,6 +2,7 @@ package io.baton.saga;
 
 import io.baton.common.Wait;
 import io.baton.contracts.Json;
+import io.baton.contracts.Owner;
 import io.baton.contracts.SagaEvent;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -141,7 +142,46 @@ public class SagaConsumer {
         if (record.getPayload() == null) {
             throw new IllegalArgumentException("the record has no payload");
         }
-        return new Received(id, type, validate(Json.read(record.getPayload(), SagaEvent.class)));
+        Owner publisher = publisherOf(record.getTopic());
+        String source = header(record, "ce_source");
+        if (!publisher.source().equals(source) || !type.startsWith("baton." + publisher.code() + ".")) {
+            throw new IllegalArgumentException("its source " + source + " and type " + type + " are not those of "
+                    + record.getTopic() + "'s publisher, " + publisher.source());
+        }
+        SagaEvent event = validate(Json.read(record.getPayload(), SagaEvent.class));
+        Owner speaker = speakerOf(event);
+        if (speaker != publisher) {
+            throw new IllegalArgumentException("a " + event.phase() + " event "
+                    + (event.step() >= 0 ? "about step " + event.step() + " " : "") + "comes from " + speaker.source()
+                    + " only, not from " + publisher.source());
+        }
+        return new Received(id, type, event);
+    }
+
+    /** The service whose topic this is: each writes its own, and only its own. */
+    static Owner publisherOf(String topic) {
+        for (Owner o : Owner.values()) {
+            if (o.topic().equals(topic)) {
+                return o;
+            }
+        }
+        throw new IllegalArgumentException("the topic " + topic + " is no Baton service's");
+    }
+
+    /**
+     * Who may say this: a step's owner speaks of its step (started, done, failed, undone); the planner alone requests
+     * an upgrade, asks for an abort and announces the end.
+     */
+    static Owner speakerOf(SagaEvent event) {
+        return switch (event.phase()) {
+            case STEP_STARTED,
+                    STEP_COMPLETED,
+                    STEP_FAILED,
+                    COMPENSATION_STARTED,
+                    STEP_COMPENSATED,
+                    COMPENSATION_FAILED -> event.slip().step(event.step()).owner();
+            default -> Owner.PLANNER;
+        };
     }
 
     private static String header(KafkaRecord<String, String> record, String name) {
