@@ -40,6 +40,9 @@ public class Choreography {
     private final Inbox inbox;
     private final Outbox outbox;
     private final Instance<SagaListener> listeners;
+    /** Whether a listener (the planner's read model) reads every event: known at start, asked on every poll. */
+    private final boolean listening;
+
     private final AbortSignals aborts;
     private final Executions executions;
     private final StepRunner runner;
@@ -58,6 +61,7 @@ public class Choreography {
         this.inbox = inbox;
         this.outbox = outbox;
         this.listeners = listeners;
+        this.listening = listeners.iterator().hasNext();
         this.aborts = aborts;
         this.executions = executions;
         this.runner = runner;
@@ -84,9 +88,7 @@ public class Choreography {
      * says nothing) may ask anything of this service: a service with listeners reads every event.
      */
     public boolean mayConcern(String concerns) {
-        return concerns == null
-                || listeners.iterator().hasNext()
-                || List.of(concerns.split(",")).contains(owner.code());
+        return concerns == null || listening || List.of(concerns.split(",")).contains(owner.code());
     }
 
     /**
@@ -95,7 +97,6 @@ public class Choreography {
      * transaction, no inbox record (a redelivery of one changes nothing either).
      */
     public void handle(List<Received> all) {
-        boolean listening = listeners.iterator().hasNext();
         List<Received> events = all.stream()
                 .filter(e -> listening || SagaRules.concerns(e.event(), owner))
                 .toList();

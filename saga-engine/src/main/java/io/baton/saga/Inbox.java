@@ -20,23 +20,9 @@ public class Inbox {
         if (events.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        StringBuilder sql =
-                new StringBuilder("insert into processed_event (event_id, type, upgrade_id, processed_at) values ");
-        for (int i = 0; i < events.size(); i++) {
-            int p = i * 4;
-            sql.append(i == 0 ? "" : ", ")
-                    .append("(?")
-                    .append(p + 1)
-                    .append(", ?")
-                    .append(p + 2)
-                    .append(", ?")
-                    .append(p + 3)
-                    .append(", ?")
-                    .append(p + 4)
-                    .append(')');
-        }
-        sql.append(" on conflict (event_id) do nothing returning event_id");
-        var query = s.createNativeQuery(sql.toString(), String.class);
+        String sql = "insert into processed_event (event_id, type, upgrade_id, processed_at) values "
+                + Rows.placeholders(events.size(), 4) + " on conflict (event_id) do nothing returning event_id";
+        var query = s.createNativeQuery(sql, String.class);
         Instant now = Instant.now();
         for (int i = 0; i < events.size(); i++) {
             Received e = events.get(i);

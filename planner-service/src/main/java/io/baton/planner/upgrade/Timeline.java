@@ -6,6 +6,7 @@ import io.baton.contracts.SagaEvent;
 import io.baton.contracts.StepStatus;
 import io.baton.saga.Outbox;
 import io.baton.saga.Received;
+import io.baton.saga.Rows;
 import io.baton.saga.SagaListener;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -108,17 +109,9 @@ public class Timeline implements SagaListener {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        StringBuilder sql =
-                new StringBuilder("insert into upgrade_event (upgrade_id, event_id, type, step, at, reason) values ");
-        for (int i = 0; i < events.size(); i++) {
-            int p = i * 6;
-            sql.append(i == 0 ? "" : ", ").append('(');
-            for (int c = 1; c <= 6; c++) {
-                sql.append(c == 1 ? "?" : ", ?").append(p + c);
-            }
-            sql.append(')');
-        }
-        var insert = s.createNativeQuery(sql.toString());
+        String sql = "insert into upgrade_event (upgrade_id, event_id, type, step, at, reason) values "
+                + Rows.placeholders(events.size(), 6);
+        var insert = s.createNativeQuery(sql);
         for (int i = 0; i < events.size(); i++) {
             SagaEvent e = events.get(i).event();
             insert.setParameter(i * 6 + 1, e.upgradeId());
