@@ -23,6 +23,7 @@ import io.baton.contracts.UpgradeKind;
 import io.baton.contracts.UpgradeSpec;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.ServerArrayView;
+import io.baton.contracts.fleet.ServerState;
 import io.baton.contracts.fleet.ServerView;
 import io.baton.infra.BatonTestInfra;
 import io.baton.infra.KafkaProbe;
@@ -251,6 +252,49 @@ class CloudServiceTest {
                                 && r.type().endsWith("server-created.v1")),
                 Duration.ofSeconds(30),
                 CLOUD_EVENTS);
+    }
+
+    /**
+     * A request whose slip is only the pivot, naming the deployment's real master and slave (and, once, a new pair
+     * taken from another deployment), terminates nothing: the new pair must be servers this upgrade launched here.
+     */
+    @Test
+    void aForgedPivotTerminatesNothing() {
+        DeploymentView d = register("forged-" + UUID.randomUUID().toString().substring(0, 8));
+        DeploymentView other = register("other-" + UUID.randomUUID().toString().substring(0, 8));
+        SagaEvent bare = requested(d, sizeChange("large"), List.of(StepName.TERMINATE_OLD_PAIR));
+        String otherSlave = other.slave().orElseThrow().id();
+        SagaEvent borrowed = new SagaEvent(
+                UUID.randomUUID().toString(),
+                d.name(),
+                UpgradeKind.DATABASE,
+                Phase.REQUESTED,
+                -1,
+                null,
+                new RoutingSlip(bare.slip().steps(), Map.of("candidateId", otherSlave, "replacementId", otherSlave)),
+                bare.spec(),
+                Instant.now());
+        for (SagaEvent forged : List.of(bare, borrowed)) {
+            publish(Owner.PLANNER, forged);
+            List<KafkaProbe.Record> records = kafka.await(
+                    rs -> rs.stream()
+                            .anyMatch(r -> forged.upgradeId().equals(r.key())
+                                    && r.type().equals("baton.cloud.step-failed.v1")),
+                    Duration.ofSeconds(30),
+                    CLOUD_EVENTS);
+            assertThat(first(records, forged.upgradeId(), "baton.cloud.step-failed.v1")
+                            .reason())
+                    .contains("nothing terminated");
+        }
+        for (DeploymentView fleet : List.of(d, other)) {
+            assertThat(given().get("/deployments/" + fleet.name())
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .as(DeploymentView.class)
+                            .servers())
+                    .allMatch(server -> server.state() != ServerState.TERMINATED);
+        }
     }
 
     @Test

@@ -3,11 +3,14 @@ package io.baton.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.common.Tokens;
 import io.baton.common.Wait;
 import io.baton.contracts.Json;
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.UpgradeKind;
 import io.baton.contracts.api.CreateUpgrade;
+import io.baton.contracts.api.Roles;
+import io.baton.infra.DefaultToken;
 import io.baton.launcher.Stack;
 import io.baton.launcher.Stack.Service;
 import io.restassured.http.ContentType;
@@ -54,6 +57,8 @@ final class BatonStack {
             }
             stack = Stack.start(new Stack.Options(
                     home, ports, 0, 0, home.resolve("e2e-tests/target/e2e-state"), false, extraConfig));
+            // the tests act as a person holding every role; RoleMatrixIT checks each role on its own
+            DefaultToken.use(stack.token("e2e-tester", Duration.ofHours(6), Roles.ALL.toArray(String[]::new)));
         }
         return stack;
     }
@@ -71,6 +76,15 @@ final class BatonStack {
         Path root = java.nio.file.Files.createTempDirectory(Path.of("/tmp"), "baton-e2e-");
         get(Stack.localCloud(root));
         return root;
+    }
+
+    static Tokens.Keys keys() {
+        return stack.keys();
+    }
+
+    /** The Authorization header of a token for {@code name} with {@code roles}. */
+    static String bearer(String name, String... roles) {
+        return "Bearer " + stack.token(name, Duration.ofHours(1), roles);
     }
 
     /** A deployment as cloud-service shows it. */

@@ -3,11 +3,17 @@ package io.baton.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.common.Tokens;
 import io.baton.common.Wait;
+import io.baton.contracts.api.Roles;
+import io.baton.infra.DefaultToken;
 import io.restassured.http.ContentType;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.ComposeContainer;
@@ -19,6 +25,9 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @Testcontainers(disabledWithoutDocker = true)
 class ComposeIT {
 
+    /** The key pair the composed services trust (mounted from .baton/keys), made before they start. */
+    static final Tokens.Keys KEYS = keys();
+
     @Container
     static final ComposeContainer COMPOSE = new ComposeContainer(
                     new File(System.getProperty("baton.home", ".."), "docker-compose.yml"))
@@ -27,6 +36,17 @@ class ComposeIT {
             .withExposedService("cloud-service", 7071, ready())
             .withExposedService("db-upgrade-service", 7072, ready())
             .withExposedService("lb-service", 7073, ready());
+
+    static Tokens.Keys keys() {
+        try {
+            Tokens.Keys keys =
+                    Tokens.keys(Path.of(System.getProperty("baton.home", "..")).resolve(".baton/keys"));
+            DefaultToken.use(Tokens.mint(keys.signing(), "compose-tester", Roles.ALL, Duration.ofHours(1)));
+            return keys;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** A service is up once its readiness check answers. */
     static WaitStrategy ready() {

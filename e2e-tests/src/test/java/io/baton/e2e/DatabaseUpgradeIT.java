@@ -21,6 +21,7 @@ import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.SagaEvent;
 import io.baton.contracts.StepName;
+import io.baton.contracts.api.Roles;
 import io.baton.infra.KafkaProbe;
 import io.baton.launcher.Stack;
 import io.baton.launcher.Stack.Service;
@@ -217,12 +218,23 @@ class DatabaseUpgradeIT {
         List<String> before = topology("d-gate");
         String id = start("d-gate", "{\"instanceSize\": \"large\", \"zone\": \"eu-west-c\"}", true);
         awaitState(id, timeout(), "AWAITING_APPROVAL");
-        given().post(BatonStack.url(Service.PLANNER) + "/upgrades/" + id + "/abort")
+        given().header("Authorization", BatonStack.bearer("otto", Roles.OPERATOR))
+                .post(BatonStack.url(Service.PLANNER) + "/upgrades/" + id + "/abort")
                 .then()
                 .statusCode(202)
-                .body("state", equalTo("ABORTING"));
+                .body("state", equalTo("ABORTING"))
+                .body("abortedBy", equalTo("otto"));
         JsonPath ended = awaitState(id, timeout(), "ROLLED_BACK", "COMPLETED", "FAILED");
         assertThat(ended.getString("state")).isEqualTo("ROLLED_BACK");
+        // the audit: who started and who aborted, on the upgrade and on the events they asked for
+        assertThat(ended.getString("requestedBy")).isEqualTo("e2e-tester");
+        assertThat(ended.getString("abortedBy")).isEqualTo("otto");
+        assertThat(ended.getString("approvedBy")).isNull();
+        assertThat(ended.getString("events.find { it.type == 'baton.planner.upgrade-requested.v1' }.actor"))
+                .isEqualTo("e2e-tester");
+        assertThat(ended.getString("events.find { it.type == 'baton.planner.abort-requested.v1' }.actor"))
+                .isEqualTo("otto");
+        assertThat(ended.getList("events.findAll { it.actor != null }.type")).hasSize(2);
         assertThat(ended.getString("steps.find { it.name == 'PROMOTE' }.outcome"))
                 .isEqualTo("COMPENSATED");
         assertThat(topology("d-gate")).isEqualTo(before);
@@ -256,12 +268,23 @@ class DatabaseUpgradeIT {
         register("d-approve");
         String id = start("d-approve", "{\"sshKey\": \"ops-2026\"}", true);
         awaitState(id, timeout(), "AWAITING_APPROVAL");
-        given().post(BatonStack.url(Service.PLANNER) + "/upgrades/" + id + "/approve")
+        // an operator may not approve: the gate needs the approver role
+        given().header("Authorization", BatonStack.bearer("otto", Roles.OPERATOR, Roles.VIEWER))
+                .post(BatonStack.url(Service.PLANNER) + "/upgrades/" + id + "/approve")
                 .then()
-                .statusCode(200);
-        assertThat(awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED")
-                        .getString("state"))
-                .isEqualTo("COMPLETED");
+                .statusCode(403)
+                .contentType("application/problem+json");
+        assertThat(BatonStack.upgrade(id).getString("state")).isEqualTo("AWAITING_APPROVAL");
+        given().header("Authorization", BatonStack.bearer("ada", Roles.APPROVER))
+                .post(BatonStack.url(Service.PLANNER) + "/upgrades/" + id + "/approve")
+                .then()
+                .statusCode(200)
+                .body("approvedBy", equalTo("ada"));
+        JsonPath ended = awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED");
+        assertThat(ended.getString("state")).isEqualTo("COMPLETED");
+        assertThat(ended.getString("approvedBy")).isEqualTo("ada");
+        assertThat(ended.getString("events.find { it.type == 'baton.planner.upgrade-approved.v1' }.actor"))
+                .isEqualTo("ada");
     }
 
     @Test

@@ -45,6 +45,7 @@ final class Bench {
         say("starting Baton on the local cloud (servers under " + root + ")");
         try (Stack stack = Stack.start(
                 new Stack.Options(home, ports, 0, 0, home.resolve(".baton/bench"), false, Stack.localCloud(root)))) {
+            Main.signIn(stack);
             if (app) {
                 applications(stack, runs);
                 return;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.SagaEvent;
+import io.baton.contracts.api.Roles;
 import io.baton.launcher.Stack.Service;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,6 +36,9 @@ public final class Main {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** The launcher's own bearer token, with every role: it registers deployments and runs upgrades. */
+    private static volatile String token;
+
     private Main() {}
 
     public static void main(String[] args) throws Exception {
@@ -45,6 +49,9 @@ public final class Main {
             return;
         }
         boolean real = List.of(args).contains("--real");
+        if (command.equals("token")) {
+            System.exit(Token.main(Path.of(System.getProperty("baton.home", ".")), args));
+        }
         if (command.equals("bench")) {
             Bench.main(args);
             return;
@@ -64,6 +71,9 @@ public final class Main {
                            ./baton bench saga [--warm-up N] [--sequential N] [--concurrent N] [--kill-run N]
                                                    the choreography's speed on the sim fleet at zero latency
                            ./baton up              start Baton and stay up
+                           ./baton token [--role R[,R...]] [--name NAME] [--ttl PT8H]
+                                                   print a bearer token for the local stack; roles: viewer,
+                                                   operator, approver, library, admin (default viewer)
                            ./baton watch HOST:PORT print every Baton event on that broker as it arrives (CloudEvents
                                                    headers and JSON data), from the start of the topics
                     ports: BATON_PLANNER_PORT (7070) BATON_CLOUD_PORT (7071) BATON_DB_SERVICE_PORT (7072)
@@ -96,6 +106,7 @@ public final class Main {
                 // exiting
             }
         }));
+        signIn(stack);
         say("Baton is up in " + (System.currentTimeMillis() - started) + " ms");
         for (Service s : Service.values()) {
             say(String.format("  %-20s %s", s.module, stack.url(s)));
@@ -103,6 +114,9 @@ public final class Main {
         say("  kafka                " + stack.bootstrapServers()
                 + "  (watch: kafka-console-consumer --bootstrap-server " + stack.bootstrapServers()
                 + " --topic baton.cloud.events --property print.headers=true)");
+        say("every request needs a bearer token; mint one and use it, e.g.:");
+        say("  TOKEN=$(./baton token --role viewer,operator,approver)");
+        say("  curl -H \"Authorization: Bearer $TOKEN\" " + stack.url(Service.PLANNER) + "/upgrades");
         if (command.equals("demo") && real) {
             demoReal(stack);
         } else if (command.equals("demo")) {
@@ -316,9 +330,15 @@ public final class Main {
         say("no end of the upgrade within " + timeout);
     }
 
+    /** From now on, the launcher's requests to {@code stack} carry a token of it. */
+    public static void signIn(Stack stack) {
+        token = stack.token("baton-launcher", Duration.ofDays(1), Roles.ALL.toArray(String[]::new));
+    }
+
     public static HttpResponse<String> post(String url, String json) throws Exception {
         return HTTP.send(
                 HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + token)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
@@ -326,7 +346,11 @@ public final class Main {
     }
 
     public static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static int env(String name, int fallback) {

@@ -1,5 +1,6 @@
 package io.baton.launcher;
 
+import io.baton.common.Tokens;
 import io.baton.common.Wait;
 import io.baton.infra.EmbeddedKafka;
 import io.baton.infra.EmbeddedPostgresServer;
@@ -64,13 +65,15 @@ public final class Stack implements AutoCloseable {
     private final EmbeddedPostgresServer postgres;
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
     private final Map<Service, Process> processes = new EnumMap<>(Service.class);
+    private final Tokens.Keys keys;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private Stack(Options options, EmbeddedKafka kafka, EmbeddedPostgresServer postgres) {
+    private Stack(Options options, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Tokens.Keys keys) {
         this.options = options;
         this.kafka = kafka;
         this.postgres = postgres;
+        this.keys = keys;
     }
 
     public static Stack start(Options options) throws Exception {
@@ -81,11 +84,13 @@ public final class Stack implements AutoCloseable {
             }
         }
         Files.createDirectories(options.stateDir().resolve("logs"));
+        // the services trust tokens signed by this key; kept across runs, so that minted tokens stay valid
+        Tokens.Keys keys = Tokens.keys(keysDir(options.stateDir()));
         EmbeddedKafka kafka = EmbeddedKafka.start(
                 options.kafkaPort(), options.keepData() ? options.stateDir().resolve("kafka") : null);
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(
                 options.postgresPort(), options.keepData() ? options.stateDir().resolve("postgres") : null);
-        Stack stack = new Stack(options, kafka, postgres);
+        Stack stack = new Stack(options, kafka, postgres, keys);
         try {
             for (Service s : Service.values()) {
                 int port = options.ports().getOrDefault(s, 0);
@@ -147,7 +152,26 @@ public final class Stack implements AutoCloseable {
         env.put(s.portVariable, Integer.toString(ports.get(s)));
         env.put(s.databaseVariable, postgres.reactiveUrl(s.database));
         env.put("BATON_CLOUD_URL", url(Service.CLOUD));
+        env.put("BATON_JWT_PUBLIC_KEY", keys.verifying().toUri().toString());
         return env;
+    }
+
+    /** Where a stack with this state directory keeps its token key pair. */
+    public static Path keysDir(Path stateDir) {
+        return stateDir.resolve("keys");
+    }
+
+    public Tokens.Keys keys() {
+        return keys;
+    }
+
+    /** A token this stack's services accept, for {@code subject} with {@code roles}. */
+    public String token(String subject, Duration ttl, String... roles) {
+        try {
+            return Tokens.mint(keys.signing(), subject, List.of(roles), ttl);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public void awaitReady(Service s, Duration timeout) throws Exception {

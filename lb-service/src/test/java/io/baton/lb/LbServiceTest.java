@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -96,5 +97,62 @@ class LbServiceTest {
                 .then()
                 .statusCode(200)
                 .body("size()", equalTo(0));
+    }
+
+    /**
+     * Records no service could store or should believe go to the dead-letter topic with the reason, one by one, and
+     * the consumer goes on: a saga requested after them still runs.
+     */
+    @Test
+    void poisonRecordsAreDeadLetteredWithTheReasonAndSagasGoOn() {
+        SagaEvent good =
+                LbSagaTest.requested("lb-poison", ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
+        String json = Json.write(good);
+        String type = good.type(Owner.PLANNER);
+        String source = Owner.PLANNER.source();
+        String topic = Owner.PLANNER.topic();
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            kafka.sendCloudEvent(topic, "poison-long-id", "x".repeat(300), type, source, json);
+            kafka.sendCloudEvent(topic, "poison-id-newline", "id\nwith a line break", type, source, json);
+            kafka.sendCloudEvent(topic, "poison-nul", type, source, json.replace("\"v2\"", "\"v\\u00002\""));
+            kafka.sendBytes(topic, "poison-encoding", type, source, latin1(json.replace("v2", "v\u00e92")));
+            kafka.sendCloudEvent(
+                    topic, "poison-upgrade-id", type, source, json.replace(good.upgradeId(), "x".repeat(300)));
+            kafka.sendCloudEvent(
+                    topic, "poison-deployment", type, source, json.replace("\"lb-poison\"", "\"../../etc\""));
+            kafka.sendCloudEvent(topic, "poison-actor", type, source, Json.write(good.by("a".repeat(300))));
+            kafka.sendCloudEvent(topic, "poison-step", type, source, json.replace("\"step\":-1", "\"step\":99"));
+            Map<String, String> expected = Map.of(
+                    "poison-long-id", "ce_id is 300 characters",
+                    "poison-id-newline", "ce_id holds control characters",
+                    "poison-nul", "NUL character",
+                    "poison-encoding", "not UTF-8",
+                    "poison-upgrade-id", "not an upgrade id",
+                    "poison-deployment", "not a deployment name",
+                    "poison-actor", "actor is 300 characters",
+                    "poison-step", "not in its routing slip");
+            List<KafkaProbe.Record> letters = kafka.await(
+                    records -> records.stream()
+                            .map(KafkaProbe.Record::key)
+                            .toList()
+                            .containsAll(expected.keySet()),
+                    Duration.ofSeconds(30),
+                    Owner.LB.deadLetterTopic());
+            expected.forEach((key, reason) -> assertThat(
+                            letters.stream().filter(r -> key.equals(r.key())).map(r -> r.ce().get(
+                                            "dead-letter-reason")))
+                    .as(key)
+                    .anyMatch(r -> r != null && r.contains(reason)));
+            // the consumer went on: a good request after the poison is acted on
+            kafka.sendCloudEvent(topic, good.upgradeId(), type, source, json);
+            kafka.await(
+                    records -> records.stream().anyMatch(r -> good.upgradeId().equals(r.key())),
+                    Duration.ofSeconds(30),
+                    Owner.LB.topic());
+        }
+    }
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,17 +1,26 @@
 package io.baton.infra;
 
+import io.baton.common.Tokens;
+import io.baton.contracts.api.Roles;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A real Kafka broker and a real PostgreSQL for a service's {@code @QuarkusTest}s, started once per test JVM. The
- * {@code database} init argument names the service's database.
+ * {@code database} init argument names the service's database. The service trusts a key generated for the JVM, and
+ * every RestAssured request carries a token of it with every role, unless a test says otherwise ({@link #token}).
  */
 public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
 
     private static EmbeddedKafka kafka;
     private static EmbeddedPostgresServer postgres;
+    private static Tokens.Keys keys;
     private String database = "baton_planner";
 
     @Override
@@ -25,6 +34,8 @@ public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
             if (kafka == null) {
                 kafka = EmbeddedKafka.start();
                 postgres = EmbeddedPostgresServer.start(0, null);
+                keys = Tokens.keys(Files.createTempDirectory("baton-test-keys").resolve("keys"));
+                DefaultToken.use(token("tester", Roles.ALL.toArray(String[]::new)));
                 Runtime.getRuntime().addShutdownHook(new Thread(BatonTestInfra::closeAll));
             }
         } catch (Exception e) {
@@ -35,9 +46,19 @@ public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(database));
         config.put("quarkus.datasource.username", postgres.user());
         config.put("baton.test.postgres.jdbc-url", postgres.jdbcUrl(database));
+        config.put("mp.jwt.verify.publickey.location", keys.verifying().toUri().toString());
         // the services' tests inject faults; a production service has /faults off
         config.put("baton.saga.faults-enabled", "true");
         return config;
+    }
+
+    /** A token the service under test accepts, for {@code subject} with {@code roles}, valid for an hour. */
+    public static String token(String subject, String... roles) {
+        try {
+            return Tokens.mint(keys.signing(), subject, List.of(roles), Duration.ofHours(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static String bootstrapServers() {

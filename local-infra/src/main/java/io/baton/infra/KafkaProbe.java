@@ -61,6 +61,23 @@ public final class KafkaProbe implements AutoCloseable {
         send(record);
     }
 
+    /** A record whose value is these bytes, as they are (not necessarily UTF-8), with CloudEvents headers. */
+    public void sendBytes(String topic, String key, String type, String source, byte[] value) {
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrapServers, "acks", "all"),
+                new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+            record.headers().add("ce_specversion", bytes("1.0"));
+            record.headers().add("ce_id", bytes(UUID.randomUUID().toString()));
+            record.headers().add("ce_type", bytes(type));
+            record.headers().add("ce_source", bytes(source));
+            raw.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
     public void sendRaw(String topic, String key, String value) {
         send(new ProducerRecord<>(topic, key, value));
     }
@@ -135,6 +152,8 @@ public final class KafkaProbe implements AutoCloseable {
         for (Header h : r.headers()) {
             if (h.key().startsWith("ce_") && h.value() != null) {
                 ce.put(h.key().substring(3), new String(h.value(), StandardCharsets.UTF_8));
+            } else if (h.key().startsWith("dead-letter-") && h.value() != null) {
+                ce.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
             }
         }
         return new Record(r.topic(), r.partition(), r.offset(), r.key(), r.value(), ce);

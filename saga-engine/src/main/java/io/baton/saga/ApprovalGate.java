@@ -27,8 +27,8 @@ public class ApprovalGate {
         this.outbox = outbox;
     }
 
-    /** Completes the waiting step at {@code index}; false when it does not wait (any more). */
-    public Uni<Boolean> approve(Mutiny.Session s, String upgradeId, int index) {
+    /** Completes the waiting step at {@code index} in the name of {@code approver}; false when it does not wait. */
+    public Uni<Boolean> approve(Mutiny.Session s, String upgradeId, int index, String approver) {
         String id = StepExecution.key(upgradeId, index, Mode.ACTION);
         return s.find(StepExecution.class, id, LockModeType.PESSIMISTIC_WRITE).chain(x -> {
             if (x == null || x.state != State.WAITING) {
@@ -36,11 +36,14 @@ public class ApprovalGate {
             }
             SagaEvent trigger = Json.read(x.trigger, SagaEvent.class);
             return executions.finish(
-                    s, id, trigger, new Outcome.Completed(trigger.slip().step(index), None.INSTANCE));
+                    s, id, trigger, new Outcome.Completed(trigger.slip().step(index), None.INSTANCE), approver);
         });
     }
 
-    /** Records the abort, publishes {@code abortRequested}, and fails the step waiting for an operator, if any. */
+    /**
+     * Records the abort, publishes {@code abortRequested} (which names who aborted), and fails the step waiting for an
+     * operator, if any.
+     */
     public Uni<Void> abort(Mutiny.Session s, SagaEvent abortRequested) {
         String upgradeId = abortRequested.upgradeId();
         return aborts.markAborted(s, upgradeId, abortRequested.deployment())

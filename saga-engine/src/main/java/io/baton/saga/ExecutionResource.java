@@ -1,5 +1,7 @@
 package io.baton.saga;
 
+import io.baton.contracts.api.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,6 +31,7 @@ public class ExecutionResource {
         this.executions = executions;
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{upgradeId}")
     public List<ExecutionView> executions(@PathParam("upgradeId") String upgradeId) {

@@ -44,6 +44,11 @@ public class Executions {
      * outcome was recorded.
      */
     public Uni<Boolean> finish(Mutiny.Session s, String executionId, SagaEvent trigger, Outcome outcome) {
+        return finish(s, executionId, trigger, outcome, null);
+    }
+
+    /** The same, for an outcome a person decided: its event names {@code actor}. */
+    public Uni<Boolean> finish(Mutiny.Session s, String executionId, SagaEvent trigger, Outcome outcome, String actor) {
         return s.find(StepExecution.class, executionId, LockModeType.PESSIMISTIC_WRITE)
                 .chain(x -> {
                     if (x == null || !x.open()) {
@@ -57,7 +62,7 @@ public class Executions {
                     x.outcome = describe(outcome);
                     x.finishedAt = Instant.now();
                     return outcome.announce(trigger, x.finishedAt)
-                            .map(event -> outbox.add(s, event))
+                            .map(event -> outbox.add(s, actor == null ? event : event.by(actor)))
                             .orElse(Uni.createFrom().voidItem())
                             .replaceWith(true);
                 });

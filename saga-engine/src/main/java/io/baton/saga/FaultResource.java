@@ -1,7 +1,9 @@
 package io.baton.saga;
 
 import io.baton.contracts.api.Limits;
+import io.baton.contracts.api.Roles;
 import io.baton.saga.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -37,6 +39,7 @@ public class FaultResource {
         }
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response add(FaultInjector.Rule rule) {
@@ -61,12 +64,14 @@ public class FaultResource {
         return Response.status(201).entity(rule).build();
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @GET
     public List<FaultInjector.Rule> list() {
         enabled();
         return faults.rules();
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     public Response clear() {
         enabled();

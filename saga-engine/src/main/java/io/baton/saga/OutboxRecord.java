@@ -33,4 +33,10 @@ public class OutboxRecord {
 
     public Instant createdAt;
     public Instant publishedAt;
+
+    /** When the broker refused it for good, and why: set aside, never sent again (see OutboxRelay). */
+    public Instant refusedAt;
+
+    @Column(columnDefinition = "text")
+    public String refusedReason;
 }

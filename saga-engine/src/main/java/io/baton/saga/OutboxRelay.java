@@ -1,6 +1,8 @@
 package io.baton.saga;
 
 import io.baton.common.Wait;
+import io.baton.contracts.Json;
+import io.baton.contracts.SagaEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -9,6 +11,8 @@ import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +26,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -52,6 +60,7 @@ public class OutboxRelay {
     private final MutinyEmitter<String> emitter;
     private final Tx tx;
     private final SagaConfig config;
+    private final Instance<RefusedEvents> refusedListeners;
     private final Semaphore wake = new Semaphore(0);
     private final ConcurrentLinkedQueue<OutboxRecord> handedOver = new ConcurrentLinkedQueue<>();
     private final Set<Long> sent = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
@@ -67,10 +76,12 @@ public class OutboxRelay {
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
                     MutinyEmitter<String> emitter,
             Tx tx,
-            SagaConfig config) {
+            SagaConfig config,
+            @Any Instance<RefusedEvents> refusedListeners) {
         this.emitter = emitter;
         this.tx = tx;
         this.config = config;
+        this.refusedListeners = refusedListeners;
     }
 
     void start(@Observes StartupEvent event) {
@@ -125,7 +136,8 @@ public class OutboxRelay {
         if (look) {
             tx
                     .run(s -> s.createSelectionQuery(
-                                    "from OutboxRecord where publishedAt is null order by id", OutboxRecord.class)
+                                    "from OutboxRecord where publishedAt is null and refusedAt is null order by id",
+                                    OutboxRecord.class)
                             .setMaxResults(config.relayBatch())
                             .getResultList())
                     .stream()
@@ -139,16 +151,78 @@ public class OutboxRelay {
         return batch.size();
     }
 
+    /** How one send ended: published, refused for good (with why), or to try again. */
+    private record Sent(OutboxRecord record, Throwable failure) {}
+
     private void send(List<OutboxRecord> batch) {
-        List<Uni<Long>> sends = new ArrayList<>(batch.size());
+        List<Uni<Sent>> sends = new ArrayList<>(batch.size());
         // in outbox id order: the batch comes from a map sorted by id
-        batch.forEach(record -> sends.add(emitter.sendMessage(toMessage(record)).replaceWith(record.id)));
+        batch.forEach(record -> sends.add(emitter.sendMessage(toMessage(record))
+                .replaceWith(new Sent(record, null))
+                .onFailure()
+                .recoverWithItem(e -> new Sent(record, e))));
         // every send is under way before the first acknowledgement is awaited; the producer's delivery timeout
         // (two minutes by default) ends a send that the broker never acknowledges
-        List<Long> published =
-                Uni.join().all(sends).andCollectFailures().await().atMost(Duration.ofMinutes(3));
-        sent.addAll(published);
-        toMark.addAll(published);
+        List<Sent> outcomes = Uni.join().all(sends).andFailFast().await().atMost(Duration.ofMinutes(3));
+        RuntimeException retry = null;
+        for (Sent outcome : outcomes) {
+            if (outcome.failure() == null) {
+                sent.add(outcome.record().id);
+                toMark.add(outcome.record().id);
+            } else if (refusedForGood(outcome.failure())) {
+                setAside(outcome.record(), outcome.failure());
+            } else if (retry == null) {
+                retry = new IllegalStateException(
+                        "the broker did not take event " + outcome.record().eventId + ": "
+                                + outcome.failure().getMessage(),
+                        outcome.failure());
+            }
+        }
+        if (retry != null) {
+            // what went out is marked; the rest is tried again after a pause
+            markPublished();
+            throw retry;
+        }
+    }
+
+    /**
+     * A send that trying again cannot cure: the record is too large, or the broker refuses it as invalid. Timeouts,
+     * a broker that is down or a leader that moved are retriable and are not this.
+     */
+    static boolean refusedForGood(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RecordTooLargeException
+                    || t instanceof RecordBatchTooLargeException
+                    || t instanceof InvalidRecordException
+                    || t instanceof SerializationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Puts a refused event aside with the reason, so that the events behind it flow, and tells whoever in this service
+     * must act on it (the planner fails the upgrade it would have started).
+     */
+    private void setAside(OutboxRecord record, Throwable failure) {
+        String reason = "the broker refused event " + record.type + " (" + record.payload.length() + " characters): "
+                + failure.getMessage();
+        LOG.errorf("outbox event %s of upgrade %s set aside: %s", record.eventId, record.recordKey, reason);
+        tx.run(s -> s.createMutationQuery(
+                        "update OutboxRecord set refusedAt = :now, refusedReason = :why where id = :id")
+                .setParameter("now", Instant.now())
+                .setParameter("why", reason)
+                .setParameter("id", record.id)
+                .executeUpdate());
+        sent.add(record.id);
+        for (RefusedEvents listener : refusedListeners) {
+            try {
+                listener.refused(Json.read(record.payload, SagaEvent.class), reason);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "could not act on the refused event %s", record.eventId);
+            }
+        }
     }
 
     /** Marks what was sent as published, in one transaction; kept for the next round if the database refuses. */

@@ -4,6 +4,7 @@ import io.baton.common.Wait;
 import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.SagaEvent;
+import io.baton.contracts.api.Limits;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
@@ -142,6 +143,18 @@ public class SagaConsumer {
         if (record.getPayload() == null) {
             throw new IllegalArgumentException("the record has no payload");
         }
+        checkText("ce_id", id, ID_LIMIT);
+        checkText("ce_type", type, ID_LIMIT);
+        if (record.getPayload().length() > PAYLOAD_LIMIT) {
+            throw new IllegalArgumentException("its payload is "
+                    + record.getPayload().length() + " characters; a Baton event is at most " + PAYLOAD_LIMIT);
+        }
+        if (record.getPayload().indexOf('\0') >= 0
+                || record.getPayload().contains("\\u0000")
+                || record.getPayload().indexOf('\uFFFD') >= 0) {
+            throw new IllegalArgumentException(
+                    "its payload holds a NUL character or bytes that are not UTF-8; no Baton service writes those");
+        }
         Owner publisher = publisherOf(record.getTopic());
         String source = header(record, "ce_source");
         if (!publisher.source().equals(source) || !type.startsWith("baton." + publisher.code() + ".")) {
@@ -196,6 +209,19 @@ public class SagaConsumer {
         if (event.upgradeId() == null || event.upgradeId().isBlank()) {
             throw new IllegalArgumentException("the event has no upgradeId");
         }
+        if (!event.upgradeId().matches(UPGRADE_ID)) {
+            throw new IllegalArgumentException(
+                    "its upgradeId is not an upgrade id (letters, digits and '-', at most 64)");
+        }
+        if (event.deployment() == null || !event.deployment().matches(Limits.NAME)) {
+            throw new IllegalArgumentException("its deployment is not a deployment name: " + Limits.NAME_MESSAGE);
+        }
+        if (event.actor() != null) {
+            checkText("actor", event.actor(), ID_LIMIT);
+        }
+        if (event.reason() != null && event.reason().length() > Limits.SCRIPT) {
+            throw new IllegalArgumentException("its reason is longer than " + Limits.SCRIPT + " characters");
+        }
         if (event.phase() == null) {
             throw new IllegalArgumentException("the event has no phase");
         }
@@ -219,6 +245,23 @@ public class SagaConsumer {
             throw new IllegalArgumentException("a " + event.phase() + " event must name its step");
         }
         return event;
+    }
+
+    /** The longest id, type or name a record may carry: what the services' tables hold. */
+    static final int ID_LIMIT = 255;
+    /** The largest event: a request is at most 512 KiB, and its events carry it with their slip. */
+    static final int PAYLOAD_LIMIT = 900 * 1024;
+
+    private static final String UPGRADE_ID = "[A-Za-z0-9-]{1,64}";
+
+    private static void checkText(String name, String value, int limit) {
+        if (value.length() > limit) {
+            throw new IllegalArgumentException(
+                    "its " + name + " is " + value.length() + " characters; at most " + limit);
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("its " + name + " holds control characters");
+        }
     }
 
     /** Stop handling: the service is stopping, and the poll's offsets must not be committed. */

@@ -1,6 +1,8 @@
 package io.baton.cloud.api;
 
 import io.baton.cloud.fleet.ActionLog;
+import io.baton.contracts.api.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,6 +21,7 @@ public class ActionResource {
         this.actions = actions;
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{upgradeId}")
     public List<ActionLog.Action> actions(@PathParam("upgradeId") String upgradeId) {

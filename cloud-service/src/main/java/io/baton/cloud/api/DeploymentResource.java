@@ -8,8 +8,10 @@ import io.baton.cloud.fleet.Snapshots;
 import io.baton.cloud.provider.CloudProvider;
 import io.baton.cloud.provider.Providers;
 import io.baton.contracts.api.RegisterDeployment;
+import io.baton.contracts.api.Roles;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.saga.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -52,6 +54,7 @@ public class DeploymentResource {
      * Registers a deployment. The cloud places its servers: one that runs real servers (local) launches them now, the
      * master, its slaves from it, and the write path; if one cannot start, nothing is kept and the answer says why.
      */
+    @RolesAllowed(Roles.ADMIN)
     @POST
     public Response register(@NotNull @Valid RegisterDeployment request) {
         DeploymentView registered = deployments.register(request);
@@ -77,17 +80,20 @@ public class DeploymentResource {
                 .build();
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public List<String> names() {
         return deployments.names();
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{name}")
     public DeploymentView deployment(@PathParam("name") String name) {
         return deployments.deployment(name).orElseThrow(() -> unknown(name));
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{name}/snapshots")
     public List<SnapshotView> snapshots(@PathParam("name") String name) {
@@ -101,6 +107,7 @@ public class DeploymentResource {
      * The deployment's inputs as CSV, for the operator's own copy before an upgrade changes them; with
      * {@code upgrade}, the copy that upgrade saved before it changed them.
      */
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{name}/inputs.csv")
     @Produces("text/csv")
@@ -118,6 +125,7 @@ public class DeploymentResource {
     }
 
     /** Where the deployment's applications send their writes, for a cloud that runs a write path (local). */
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{name}/write-path")
     public CloudProvider.WritePathView writePath(@PathParam("name") String name) throws Exception {

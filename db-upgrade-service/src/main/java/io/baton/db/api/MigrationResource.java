@@ -1,7 +1,9 @@
 package io.baton.db.api;
 
+import io.baton.contracts.api.Roles;
 import io.baton.db.migration.MigrationDriver;
 import io.baton.saga.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,6 +23,7 @@ public class MigrationResource {
         this.drivers = drivers;
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{deployment}")
     public List<MigrationDriver.Applied> history(@PathParam("deployment") String deployment) {

@@ -1,8 +1,10 @@
 package io.baton.db.api;
 
+import io.baton.contracts.api.Roles;
 import io.baton.db.replication.ReplicationDriver;
 import io.baton.db.replication.ReplicationView;
 import io.baton.saga.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,6 +24,7 @@ public class ReplicationResource {
         this.drivers = drivers;
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{deployment}")
     public ReplicationView topology(@PathParam("deployment") String deployment) {

@@ -78,6 +78,7 @@ public final class SagaBench {
         long started = System.nanoTime();
         try (Stack stack = Stack.start(
                 new Stack.Options(home, ports, 0, 0, home.resolve(".baton/bench-saga"), false, NO_LATENCY))) {
+            Main.signIn(stack);
             say(String.format("startup: %.1f s to Kafka, PostgreSQL and four services ready", seconds(started)));
             RegisterDeployment sample;
             try (InputStream in = SagaBench.class.getResourceAsStream("/sample-deployment.json")) {

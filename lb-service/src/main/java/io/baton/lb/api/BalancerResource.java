@@ -1,8 +1,10 @@
 package io.baton.lb.api;
 
 import io.baton.contracts.api.Limits;
+import io.baton.contracts.api.Roles;
 import io.baton.lb.balancer.LoadBalancer;
 import io.baton.lb.steps.Balancers;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -28,6 +30,7 @@ public class BalancerResource {
         this.balancers = balancers;
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{deployment}")
     public List<LoadBalancer.Member> members(@PathParam("deployment") String deployment) {
@@ -35,6 +38,7 @@ public class BalancerResource {
     }
 
     /** Servers that serve the deployment already, by name and address, for a balancer Baton did not set up. */
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{deployment}/members")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -1,6 +1,8 @@
 package io.baton.lb.sim;
 
+import io.baton.contracts.api.Roles;
 import io.baton.saga.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -30,6 +32,7 @@ public class SimSessionsResource {
     }
 
     /** Opens client sessions; answers the server that took each one, or "refused". */
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public List<String> open(@PathParam("deployment") String deployment, Sessions sessions) {

@@ -1,11 +1,15 @@
 package io.baton.planner.api;
 
 import io.baton.contracts.api.CreateUpgrade;
+import io.baton.contracts.api.Roles;
 import io.baton.planner.upgrade.UpgradeCommands;
 import io.baton.planner.upgrade.UpgradeQueries;
 import io.baton.planner.upgrade.UpgradeRequests;
 import io.baton.planner.upgrade.UpgradeState;
 import io.baton.saga.problem.ProblemException;
+import io.baton.saga.security.Caller;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -30,19 +34,24 @@ public class UpgradeResource {
     private final UpgradeRequests requests;
     private final UpgradeCommands commands;
     private final UpgradeQueries queries;
+    private final SecurityIdentity caller;
 
-    public UpgradeResource(UpgradeRequests requests, UpgradeCommands commands, UpgradeQueries queries) {
+    public UpgradeResource(
+            UpgradeRequests requests, UpgradeCommands commands, UpgradeQueries queries, SecurityIdentity caller) {
         this.requests = requests;
         this.commands = commands;
         this.queries = queries;
+        this.caller = caller;
     }
 
     /** Plans an upgrade and starts it; with {@code dryRun=true} answers the same plan and changes nothing. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(@NotNull @Valid CreateUpgrade request, @Context UriInfo uri) {
         boolean dryRun = strictBoolean("dryRun", uri.getQueryParameters().get("dryRun"));
-        PlanView plan = requests.start(request, dryRun);
+        PlanView plan = requests.start(
+                request, dryRun, new UpgradeRequests.Requester(Caller.name(caller), caller.hasRole(Roles.LIBRARY)));
         if (dryRun) {
             return Response.ok(plan).build();
         }
@@ -51,28 +60,32 @@ public class UpgradeResource {
                 .build();
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{id}")
     public UpgradeView upgrade(@PathParam("id") String id) {
         return queries.view(id);
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public List<UpgradeView> list(@QueryParam("deployment") String deployment, @QueryParam("state") String state) {
         return queries.list(deployment, state == null ? null : state(state));
     }
 
+    @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/approve")
     public UpgradeView approve(@PathParam("id") String id) {
-        return commands.approve(id);
+        return commands.approve(id, Caller.name(caller));
     }
 
     /** Rolls back every completed step, newest first; answers at once, the rollback follows on the timeline. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/abort")
     public Response abort(@PathParam("id") String id) {
-        return Response.accepted(commands.abort(id)).build();
+        return Response.accepted(commands.abort(id, Caller.name(caller))).build();
     }
 
     private static UpgradeState state(String value) {

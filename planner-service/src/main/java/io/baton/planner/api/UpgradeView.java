@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** An upgrade and its timeline: every step with its owner, times, outcome and details, then every event. */
+/**
+ * An upgrade and its timeline: every step with its owner, times, outcome and details, then every event; who started,
+ * approved and aborted it.
+ */
 public record UpgradeView(
         String id,
         String deployment,
@@ -16,6 +19,9 @@ public record UpgradeView(
         Classification classification,
         String reason,
         String failure,
+        String requestedBy,
+        String approvedBy,
+        String abortedBy,
         Instant createdAt,
         Instant updatedAt,
         Instant endedAt,
@@ -34,5 +40,6 @@ public record UpgradeView(
             Instant compensatedAt,
             Map<String, String> details) {}
 
-    public record EventView(Instant at, String type, int step, String reason) {}
+    /** @param actor who asked for it: set on the events a person asks for (start, approve, abort) */
+    public record EventView(Instant at, String type, int step, String reason, String actor) {}
 }

@@ -7,10 +7,16 @@ import io.quarkus.rest.client.reactive.jackson.ClientObjectMapper;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** cloud-service's inventory, read to classify a change. */
+/**
+ * cloud-service's inventory, read to classify a change, on behalf of the caller: their bearer token goes along (see
+ * propagateHeaders in application.properties), so cloud-service checks their role and the planner holds no credential
+ * of its own.
+ */
 @RegisterRestClient(configKey = "cloud")
+@RegisterClientHeaders
 @Path("/deployments")
 public interface CloudInventory {
 

@@ -23,6 +23,9 @@ public class EventEntry {
     public int step;
     public Instant at;
 
+    /** Who asked for it, for the events a person asks for (start, approve, abort). */
+    public String actor;
+
     @Column(columnDefinition = "text")
     public String reason;
 }

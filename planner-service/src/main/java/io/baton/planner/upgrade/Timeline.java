@@ -3,6 +3,7 @@ package io.baton.planner.upgrade;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.baton.contracts.Json;
 import io.baton.contracts.SagaEvent;
+import io.baton.contracts.StepName;
 import io.baton.contracts.StepStatus;
 import io.baton.saga.Outbox;
 import io.baton.saga.Received;
@@ -89,6 +90,20 @@ public class Timeline implements SagaListener {
         return insertEntries(s, known).chain(() -> sequentially(endings));
     }
 
+    /**
+     * Who asked for the event, only where a person can: the consumer lets only the planner say these, so no other
+     * service can put a name on the audit.
+     */
+    private static String actor(SagaEvent e) {
+        boolean asked =
+                switch (e.phase()) {
+                    case REQUESTED, ABORT_REQUESTED -> true;
+                    case STEP_COMPLETED -> e.slip().step(e.step()).name() == StepName.APPROVAL;
+                    default -> false;
+                };
+        return asked ? e.actor() : null;
+    }
+
     private static Instant at(SagaEvent e) {
         return e.occurredAt() != null ? e.occurredAt() : Instant.now();
     }
@@ -109,17 +124,18 @@ public class Timeline implements SagaListener {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String sql = "insert into upgrade_event (upgrade_id, event_id, type, step, at, reason) values "
-                + Rows.placeholders(events.size(), 6);
+        String sql = "insert into upgrade_event (upgrade_id, event_id, type, step, at, reason, actor) values "
+                + Rows.placeholders(events.size(), 7);
         var insert = s.createNativeQuery(sql);
         for (int i = 0; i < events.size(); i++) {
             SagaEvent e = events.get(i).event();
-            insert.setParameter(i * 6 + 1, e.upgradeId());
-            insert.setParameter(i * 6 + 2, events.get(i).eventId());
-            insert.setParameter(i * 6 + 3, events.get(i).type());
-            insert.setParameter(i * 6 + 4, e.step());
-            insert.setParameter(i * 6 + 5, at(e));
-            insert.setParameter(i * 6 + 6, e.reason());
+            insert.setParameter(i * 7 + 1, e.upgradeId());
+            insert.setParameter(i * 7 + 2, events.get(i).eventId());
+            insert.setParameter(i * 7 + 3, events.get(i).type());
+            insert.setParameter(i * 7 + 4, e.step());
+            insert.setParameter(i * 7 + 5, at(e));
+            insert.setParameter(i * 7 + 6, e.reason());
+            insert.setParameter(i * 7 + 7, actor(e));
         }
         return insert.executeUpdate().replaceWithVoid();
     }

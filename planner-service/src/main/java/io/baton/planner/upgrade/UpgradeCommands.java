@@ -31,7 +31,7 @@ public class UpgradeCommands {
         this.queries = queries;
     }
 
-    public UpgradeView approve(String id) {
+    public UpgradeView approve(String id, String approver) {
         tx.run(s -> s.find(UpgradeEntity.class, id, LockModeType.PESSIMISTIC_WRITE)
                 .chain(u -> {
                     if (u == null) {
@@ -45,8 +45,9 @@ public class UpgradeCommands {
                                         "Upgrade " + id + " is " + u.state
                                                 + "; only an upgrade in AWAITING_APPROVAL can be approved."));
                     }
-                    return gate.approve(s, id, gateIndex(u)).invoke(done -> {
+                    return gate.approve(s, id, gateIndex(u), approver).invoke(done -> {
                         if (done) {
+                            u.approvedBy = approver;
                             u.moveTo(UpgradeState.RUNNING, Instant.now());
                         }
                     });
@@ -55,7 +56,7 @@ public class UpgradeCommands {
     }
 
     /** Turns the upgrade around: every completed step is undone, newest first. Refused once the pivot started. */
-    public UpgradeView abort(String id) {
+    public UpgradeView abort(String id, String operator) {
         tx.run(s -> s.find(UpgradeEntity.class, id, LockModeType.PESSIMISTIC_WRITE)
                 .chain(u -> {
                     if (u == null) {
@@ -83,14 +84,16 @@ public class UpgradeCommands {
                                 }
                                 SagaEvent last = Json.read(u.lastEvent, SagaEvent.class);
                                 u.moveTo(UpgradeState.ABORTING, Instant.now());
+                                u.abortedBy = operator;
                                 return gate.abort(
                                         s,
                                         last.next(
-                                                Phase.ABORT_REQUESTED,
-                                                -1,
-                                                SagaRules.ABORTED,
-                                                last.slip(),
-                                                Instant.now()));
+                                                        Phase.ABORT_REQUESTED,
+                                                        -1,
+                                                        SagaRules.ABORTED,
+                                                        last.slip(),
+                                                        Instant.now())
+                                                .by(operator));
                             });
                 }));
         return queries.view(id);

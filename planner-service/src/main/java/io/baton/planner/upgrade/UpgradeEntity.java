@@ -42,6 +42,12 @@ public class UpgradeEntity {
     @Column(columnDefinition = "text")
     public String failure;
 
+    /** Who started, approved and aborted it: the names their tokens gave. */
+    public String requestedBy;
+
+    public String approvedBy;
+    public String abortedBy;
+
     public Instant createdAt;
     public Instant updatedAt;
     public Instant endedAt;

@@ -42,4 +42,14 @@ final class UpgradeProblems {
                 "Inventory unavailable",
                 "cloud-service did not answer; check that it runs (its health at /q/health) and retry.");
     }
+
+    static ProblemException needsLibrary(String reason) {
+        return new ProblemException(
+                403,
+                "needs-library-role",
+                "Needs the library role",
+                "This is " + reason + ". Importing a server template needs the library role besides operator; ask"
+                        + " someone who holds it to start the upgrade, or for a token with it. A dry run"
+                        + " (?dryRun=true) shows the plan without it.");
+    }
 }

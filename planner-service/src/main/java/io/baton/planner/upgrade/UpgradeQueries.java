@@ -64,6 +64,9 @@ public class UpgradeQueries {
                 u.classification,
                 u.reason,
                 u.failure,
+                u.requestedBy,
+                u.approvedBy,
+                u.abortedBy,
                 u.createdAt,
                 u.updatedAt,
                 u.endedAt,
@@ -81,7 +84,7 @@ public class UpgradeQueries {
                                 Timeline.details(t.details)))
                         .toList(),
                 events.stream()
-                        .map(e -> new UpgradeView.EventView(e.at, e.type, e.step, e.reason))
+                        .map(e -> new UpgradeView.EventView(e.at, e.type, e.step, e.reason, e.actor))
                         .toList());
     }
 }

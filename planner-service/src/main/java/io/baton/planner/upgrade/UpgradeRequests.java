@@ -56,11 +56,16 @@ public class UpgradeRequests {
         this.outbox = outbox;
     }
 
-    public PlanView start(CreateUpgrade request, boolean dryRun) {
-        return request.kind() == UpgradeKind.APPLICATION ? application(request, dryRun) : database(request, dryRun);
+    /** Who asks: the name the audit records, and whether they hold the library role a template import needs. */
+    public record Requester(String name, boolean library) {}
+
+    public PlanView start(CreateUpgrade request, boolean dryRun, Requester requester) {
+        return request.kind() == UpgradeKind.APPLICATION
+                ? application(request, dryRun, requester)
+                : database(request, dryRun, requester);
     }
 
-    private PlanView database(CreateUpgrade request, boolean dryRun) {
+    private PlanView database(CreateUpgrade request, boolean dryRun, Requester requester) {
         if (request.change() == null) {
             throw ProblemException.badRequest(
                     "A database upgrade needs a 'change': the fields to change.", List.of("change: must not be null"));
@@ -77,6 +82,9 @@ public class UpgradeRequests {
                     "The servers of '" + deployment.name() + "' already have every value in the change; "
                             + "name at least one field with a new value.");
         }
+        if (!dryRun && !requester.library() && importsTemplate(decision)) {
+            throw UpgradeProblems.needsLibrary(decision.reason());
+        }
         ServerConfig target = slave.config().apply(request.change());
         Topology topology = new Topology(
                 master.id(),
@@ -90,10 +98,16 @@ public class UpgradeRequests {
                 new DatabaseUpgrade(decision.classification(), decision.reason(), request.change(), target, topology);
         List<PlannedStep> plan = PlanBuilder.database(upgrade, request.approvalRequired());
         UpgradeSpec spec = new UpgradeSpec(upgrade, request.approvalRequired());
-        return begin(deployment.name(), UpgradeKind.DATABASE, spec, decision, plan, dryRun);
+        return begin(deployment.name(), UpgradeKind.DATABASE, spec, decision, plan, dryRun, requester);
     }
 
-    private PlanView application(CreateUpgrade request, boolean dryRun) {
+    /** Another server template or another revision of it: the runbook imports it, which needs the library role. */
+    private static boolean importsTemplate(Decision decision) {
+        return decision.changed().contains("serverTemplate")
+                || decision.changed().contains("templateRevision");
+    }
+
+    private PlanView application(CreateUpgrade request, boolean dryRun, Requester requester) {
         List<Migration> migrations = request.migrations() == null ? List.of() : request.migrations();
         SmokeTest smoke = request.smokeTest() != null ? request.smokeTest() : new SmokeTest("/", 200);
         List<String> errors = incomplete(request, migrations, smoke);
@@ -135,7 +149,7 @@ public class UpgradeRequests {
                 + (migrations.isEmpty() ? "" : " with " + migrations.size() + " additive migration(s)");
         UpgradeSpec spec = new UpgradeSpec(null, upgrade, request.approvalRequired());
         Decision decision = new Decision(Classification.MINOR, reason, List.of());
-        return begin(deployment.name(), UpgradeKind.APPLICATION, spec, decision, plan, dryRun);
+        return begin(deployment.name(), UpgradeKind.APPLICATION, spec, decision, plan, dryRun, requester);
     }
 
     private static List<String> incomplete(CreateUpgrade request, List<Migration> migrations, SmokeTest smoke) {
@@ -193,13 +207,24 @@ public class UpgradeRequests {
             UpgradeSpec spec,
             Decision decision,
             List<PlannedStep> plan,
-            boolean dryRun) {
+            boolean dryRun,
+            Requester requester) {
         String id = null;
         if (!dryRun) {
             id = UUID.randomUUID().toString();
             Instant now = Instant.now();
             record(
-                    new SagaEvent(id, deployment, kind, Phase.REQUESTED, -1, null, PlanBuilder.slip(plan), spec, now),
+                    new SagaEvent(
+                            id,
+                            deployment,
+                            kind,
+                            Phase.REQUESTED,
+                            -1,
+                            null,
+                            PlanBuilder.slip(plan),
+                            spec,
+                            now,
+                            requester.name()),
                     decision,
                     plan,
                     now);
@@ -248,6 +273,7 @@ public class UpgradeRequests {
         u.classification = decision.classification();
         u.reason = decision.reason();
         u.plan = Json.write(plan);
+        u.requestedBy = requested.actor();
         u.lastEvent = Json.write(requested);
         u.createdAt = now;
         u.updatedAt = now;

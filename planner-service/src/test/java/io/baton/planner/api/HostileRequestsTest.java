@@ -17,6 +17,7 @@ import io.restassured.response.Response;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -142,6 +143,19 @@ class HostileRequestsTest {
         Response answer = given().contentType(ContentType.JSON).body(body).post("/upgrades" + query);
         Refusals.assertBadRequest(what, answer.statusCode(), answer.contentType(), answer.asString(), named);
         assertThat(upgradesOf("hostile")).as(what + " starts nothing").isEqualTo(before);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedNamingTheLimit() {
+        int before = upgradesOf("hostile");
+        String big = "x".repeat(600 * 1024);
+        Response answer = given().contentType(ContentType.JSON)
+                .body(app(",\"inputs\":{\"BIG\":\"" + big + "\"}"))
+                .post("/upgrades");
+        assertThat(answer.statusCode()).isEqualTo(413);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.jsonPath().getString("detail")).contains("the limit is 524288 bytes");
+        assertThat(upgradesOf("hostile")).isEqualTo(before);
     }
 
     static int upgradesOf(String deployment) {

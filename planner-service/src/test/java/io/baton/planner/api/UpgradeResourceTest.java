@@ -15,6 +15,7 @@ import io.baton.contracts.RoutingSlip;
 import io.baton.contracts.SagaEvent;
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.StepStatus;
+import io.baton.contracts.api.Roles;
 import io.baton.contracts.facts.DatabaseFacts.SlaveCreated;
 import io.baton.contracts.fleet.DeploymentView;
 import io.baton.contracts.fleet.FirewallRule;
@@ -217,6 +218,77 @@ class UpgradeResourceTest {
     }
 
     @Test
+    void importingAServerTemplateNeedsTheLibraryRole() {
+        String name = unique("lib");
+        String operator = "Bearer " + BatonTestInfra.token("otto", Roles.OPERATOR);
+        for (String change : List.of("{\"templateRevision\":15}", "{\"serverTemplate\":\"MySQL 8 Manager\"}")) {
+            given().header("Authorization", operator)
+                    .contentType(ContentType.JSON)
+                    .body("{\"deployment\":\"" + name + "\",\"kind\":\"database\",\"change\":" + change + "}")
+                    .post("/upgrades")
+                    .then()
+                    .statusCode(403)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://baton.dev/problems/needs-library-role"))
+                    .body("detail", containsString("library role"));
+        }
+        given().get("/upgrades?deployment=" + name).then().body("size()", equalTo(0));
+        // a dry run only shows the plan; a minor change needs no library role; with it, the import goes ahead
+        given().header("Authorization", operator)
+                .contentType(ContentType.JSON)
+                .body("{\"deployment\":\"" + name + "\",\"kind\":\"database\",\"change\":{\"templateRevision\":15}}")
+                .post("/upgrades?dryRun=true")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", "Bearer " + BatonTestInfra.token("lee", Roles.OPERATOR, Roles.LIBRARY))
+                .contentType(ContentType.JSON)
+                .body("{\"deployment\":\"" + name + "\",\"kind\":\"database\",\"change\":{\"templateRevision\":15}}")
+                .post("/upgrades")
+                .then()
+                .statusCode(201)
+                .body("classification", equalTo("MAJOR"));
+        String id = given().get("/upgrades?deployment=" + name).then().extract().path("[0].id");
+        given().get("/upgrades/" + id).then().body("requestedBy", equalTo("lee"));
+        assertThat(requested(id).actor()).isEqualTo("lee");
+    }
+
+    /**
+     * An upgrade whose first event the broker refuses (over the producer's 256 KiB in the tests) fails with the
+     * broker's reason and frees its deployment; the events behind it flow.
+     */
+    @Test
+    void anEventTheBrokerRefusesFailsItsUpgradeAndLaterOnesFlow() throws Exception {
+        String name = unique("huge");
+        StringBuilder migrations = new StringBuilder("[");
+        for (int i = 0; i < 5; i++) {
+            migrations
+                    .append(i == 0 ? "" : ",")
+                    .append("{\"name\":\"m")
+                    .append(i)
+                    .append("\",\"up\":\"CREATE TABLE notes_")
+                    .append(i)
+                    .append(" (id bigint, body text DEFAULT '")
+                    .append("x".repeat(60_000))
+                    .append("')\",\"down\":\"DROP TABLE notes_")
+                    .append(i)
+                    .append("\"}");
+        }
+        String id = given().contentType(ContentType.JSON)
+                .body(application(name, migrations.append("]").toString()))
+                .post("/upgrades")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        JsonPath failed = awaitState(id, "FAILED");
+        assertThat(failed.getString("failure"))
+                .contains("the broker refused event")
+                .contains("send a smaller");
+        String next = started(name, false);
+        assertThat(requested(next).deployment()).isEqualTo(name);
+    }
+
+    @Test
     void refusalsAreProblemDetailsThatSayWhatToDo() {
         post(unique("unknown"), "{\"instanceSize\":\"large\"}", false, "")
                 .then()
@@ -300,8 +372,17 @@ class UpgradeResourceTest {
         given().post("/upgrades/" + id + "/approve").then().statusCode(409);
         publish(Owner.DB, e.next(Phase.STEP_COMPLETED, 8, null, slip, Instant.now()));
         awaitState(id, "AWAITING_APPROVAL");
-        given().post("/upgrades/" + id + "/approve").then().statusCode(200).body("state", equalTo("RUNNING"));
+        given().header("Authorization", "Bearer " + BatonTestInfra.token("ada", Roles.APPROVER))
+                .post("/upgrades/" + id + "/approve")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("RUNNING"))
+                .body("approvedBy", equalTo("ada"));
         awaitPlannerEvent(id, "baton.planner.upgrade-approved.v1");
+        assertThat(kafka.readAll(Owner.PLANNER.topic()).stream()
+                        .filter(r -> id.equals(r.key()) && r.type().equals("baton.planner.upgrade-approved.v1"))
+                        .map(r -> Json.read(r.value(), SagaEvent.class).actor()))
+                .containsExactly("ada");
     }
 
     static String application(String deployment, String migrations) {

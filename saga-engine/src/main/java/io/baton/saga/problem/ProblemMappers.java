@@ -3,11 +3,16 @@ package io.baton.saga.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
@@ -73,6 +78,50 @@ public class ProblemMappers {
             detail = "The body is not valid JSON for this request. Send a JSON object as documented.";
         }
         return respond(ProblemException.badRequest(detail, null).toProblem(uri.getPath()));
+    }
+
+    /** No token, an expired or forged one: say how to get in, with the challenge RFC 6750 asks for. */
+    @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
+        return unauthorized(uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return unauthorized(uri);
+    }
+
+    private static Response unauthorized(UriInfo uri) {
+        Problem problem = new ProblemException(
+                        401,
+                        "unauthenticated",
+                        "Not signed in",
+                        "Send a valid, unexpired bearer token: Authorization: Bearer <token>. On the local stack,"
+                                + " ./baton token --role viewer prints one.")
+                .toProblem(uri.getPath());
+        return Response.status(401)
+                .type(Problem.MEDIA_TYPE)
+                .header("WWW-Authenticate", "Bearer")
+                .entity(problem)
+                .build();
+    }
+
+    /** Signed in, but without the role this needs: name the roles that would do. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri, ResourceInfo resource) {
+        RolesAllowed allowed = resource == null || resource.getResourceMethod() == null
+                ? null
+                : resource.getResourceMethod().getAnnotation(RolesAllowed.class);
+        String roles = allowed == null ? "" : String.join(" or ", allowed.value());
+        return respond(new ProblemException(
+                        403,
+                        "forbidden",
+                        "Not allowed",
+                        roles.isEmpty()
+                                ? "Your token has no role that may do this."
+                                : "This needs the role " + roles + "; your token has none of them. Ask for a token"
+                                        + " with it.")
+                .toProblem(uri.getPath()));
     }
 
     @ServerExceptionMapper
