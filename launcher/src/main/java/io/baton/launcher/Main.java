@@ -5,6 +5,7 @@ import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.SagaEvent;
 import io.baton.contracts.api.Roles;
+import io.baton.infra.EmbeddedKafka;
 import io.baton.launcher.Stack.Service;
 import java.io.InputStream;
 import java.net.URI;
@@ -75,7 +76,9 @@ public final class Main {
                                                    print a bearer token for the local stack; roles: viewer,
                                                    operator, approver, library, admin (default viewer)
                            ./baton watch HOST:PORT print every Baton event on that broker as it arrives (CloudEvents
-                                                   headers and JSON data), from the start of the topics
+                                                   headers and JSON data), from the start of the topics; signs in
+                                                   as the local stack's read-only user (.baton/kafka-watcher.properties)
+                                                   or with the client properties in BATON_KAFKA_CONFIG
                     ports: BATON_PLANNER_PORT (7070) BATON_CLOUD_PORT (7071) BATON_DB_SERVICE_PORT (7072)
                            BATON_LB_PORT (7073) BATON_KAFKA_PORT (9092) BATON_POSTGRES_PORT (0: any free port)""");
             System.exit(command.equals("help") ? 0 : 2);
@@ -111,9 +114,8 @@ public final class Main {
         for (Service s : Service.values()) {
             say(String.format("  %-20s %s", s.module, stack.url(s)));
         }
-        say("  kafka                " + stack.bootstrapServers()
-                + "  (watch: kafka-console-consumer --bootstrap-server " + stack.bootstrapServers()
-                + " --topic baton.cloud.events --property print.headers=true)");
+        say("  kafka                " + stack.bootstrapServers() + "  (SASL/SCRAM with ACLs; watch it: ./baton watch "
+                + stack.bootstrapServers() + ")");
         say("every request needs a bearer token; mint one and use it, e.g.:");
         say("  TOKEN=$(./baton token --role viewer,operator,approver)");
         say("  curl -H \"Authorization: Bearer $TOKEN\" " + stack.url(Service.PLANNER) + "/upgrades");
@@ -253,8 +255,20 @@ public final class Main {
     }
 
     /** Prints every event of every Baton topic, oldest first, then new ones as they come, until Ctrl-C. */
-    private static void watch(String bootstrap) {
+    private static void watch(String bootstrap) throws java.io.IOException {
         Map<String, Object> config = new HashMap<>();
+        // how to sign in: BATON_KAFKA_CONFIG (a client properties file), or the local stack's read-only user
+        String file = System.getenv("BATON_KAFKA_CONFIG");
+        Path settings = file != null && !file.isBlank()
+                ? Path.of(file)
+                : Path.of(System.getProperty("baton.home", "."), ".baton", Stack.WATCHER_FILE);
+        if (java.nio.file.Files.exists(settings)) {
+            java.util.Properties properties = new java.util.Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(settings)) {
+                properties.load(in);
+            }
+            properties.forEach((k, v) -> config.put((String) k, v));
+        }
         config.put("bootstrap.servers", bootstrap);
         config.put("enable.auto.commit", "false");
         try (KafkaConsumer<String, String> consumer =
@@ -290,8 +304,7 @@ public final class Main {
 
     /** A consumer of every Baton topic from its end: what is published from now on. */
     public static KafkaConsumer<String, String> tail(String bootstrap) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", bootstrap);
+        Map<String, Object> config = new HashMap<>(EmbeddedKafka.config(bootstrap, EmbeddedKafka.WATCHER));
         config.put("enable.auto.commit", "false");
         KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());

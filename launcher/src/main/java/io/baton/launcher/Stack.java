@@ -91,6 +91,8 @@ public final class Stack implements AutoCloseable {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(
                 options.postgresPort(), options.keepData() ? options.stateDir().resolve("postgres") : null);
         Stack stack = new Stack(options, kafka, postgres, keys);
+        // ./baton watch reads the topics as the broker's read-only user
+        writeOwnerOnly(options.stateDir().resolve(WATCHER_FILE), kafka.clientConfig(EmbeddedKafka.WATCHER));
         try {
             for (Service s : Service.values()) {
                 int port = options.ports().getOrDefault(s, 0);
@@ -148,12 +150,36 @@ public final class Stack implements AutoCloseable {
     Map<String, String> environment(Service s) {
         Map<String, String> env = new HashMap<>();
         env.put("BATON_KAFKA", kafka.bootstrapServers());
+        // each service signs in to the broker as itself; the ACLs let it write its own topics only
+        String user = s.name().toLowerCase(java.util.Locale.ROOT);
+        env.put("BATON_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT");
+        env.put("BATON_KAFKA_USER", user);
+        env.put("BATON_KAFKA_PASSWORD", kafka.passwords().get(user));
         env.put("BATON_DB_USER", postgres.user());
         env.put(s.portVariable, Integer.toString(ports.get(s)));
         env.put(s.databaseVariable, postgres.reactiveUrl(s.database));
         env.put("BATON_CLOUD_URL", url(Service.CLOUD));
         env.put("BATON_JWT_PUBLIC_KEY", keys.verifying().toUri().toString());
         return env;
+    }
+
+    /** The client settings of the broker's read-only user, for ./baton watch. */
+    public static final String WATCHER_FILE = "kafka-watcher.properties";
+
+    /** Settings for a Kafka client of this stack's broker, signed in as {@code user} (admin, watcher, a service). */
+    public Map<String, Object> kafkaClient(String user) {
+        return kafka.clientConfig(user);
+    }
+
+    private static void writeOwnerOnly(Path file, Map<String, Object> settings) throws IOException {
+        java.util.Properties properties = new java.util.Properties();
+        settings.forEach((k, v) -> properties.setProperty(k, String.valueOf(v)));
+        Path tmp = Files.createTempFile(file.getParent(), "kafka", ".tmp");
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        try (var out = Files.newBufferedWriter(tmp)) {
+            properties.store(out, "how ./baton watch signs in to the local broker");
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Where a stack with this state directory keeps its token key pair. */

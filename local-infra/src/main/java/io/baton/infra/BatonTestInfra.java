@@ -18,7 +18,11 @@ import java.util.Map;
  */
 public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
 
+    /** The JVM's test broker: started by the first test resource, found by later ones through a system property. */
+    private static final String SHARED_BROKER = "baton.test.kafka";
+
     private static EmbeddedKafka kafka;
+    private static String bootstrap;
     private static EmbeddedPostgresServer postgres;
     private static Tokens.Keys keys;
     private String database = "baton_planner";
@@ -31,8 +35,15 @@ public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
     @Override
     public synchronized Map<String, String> start() {
         try {
-            if (kafka == null) {
-                kafka = EmbeddedKafka.start();
+            if (bootstrap == null) {
+                // a test profile restarts Quarkus in another class loader, which must not start a second broker:
+                // Kafka's SASL providers are registered JVM-wide, by the first class loader's classes
+                bootstrap = System.getProperty(SHARED_BROKER);
+                if (bootstrap == null) {
+                    kafka = EmbeddedKafka.start();
+                    bootstrap = kafka.bootstrapServers();
+                    System.setProperty(SHARED_BROKER, bootstrap);
+                }
                 postgres = EmbeddedPostgresServer.start(0, null);
                 keys = Tokens.keys(Files.createTempDirectory("baton-test-keys").resolve("keys"));
                 DefaultToken.use(token("tester", Roles.ALL.toArray(String[]::new)));
@@ -42,7 +53,10 @@ public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("cannot start the test Kafka and PostgreSQL", e);
         }
         Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        // the service signs in as itself, as in production: the broker's ACLs apply to it
+        String service = database.substring(database.indexOf('_') + 1);
+        EmbeddedKafka.config(bootstrap, service)
+                .forEach((key, value) -> config.put("kafka." + key, String.valueOf(value)));
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(database));
         config.put("quarkus.datasource.username", postgres.user());
         config.put("baton.test.postgres.jdbc-url", postgres.jdbcUrl(database));
@@ -62,7 +76,7 @@ public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
     }
 
     public static String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return bootstrap;
     }
 
     @Override
@@ -72,7 +86,9 @@ public class BatonTestInfra implements QuarkusTestResourceLifecycleManager {
 
     private static void closeAll() {
         try {
-            kafka.close();
+            if (kafka != null) {
+                kafka.close();
+            }
             postgres.close();
         } catch (Exception ignored) {
             // the JVM is exiting

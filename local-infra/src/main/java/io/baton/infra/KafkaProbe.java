@@ -34,12 +34,20 @@ public final class KafkaProbe implements AutoCloseable {
     private final String bootstrapServers;
     private final KafkaProducer<String, String> producer;
 
+    /**
+     * A probe of the broker at {@code bootstrapServers}; of a broker in this JVM it signs in as the admin, who may
+     * write any topic: the tests play services, and attackers who got past the ACLs.
+     */
     public KafkaProbe(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
-        this.producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", bootstrapServers, "acks", "all"),
-                new StringSerializer(),
-                new StringSerializer());
+        this.producer =
+                new KafkaProducer<>(settings(Map.of("acks", "all")), new StringSerializer(), new StringSerializer());
+    }
+
+    private Map<String, Object> settings(Map<String, Object> more) {
+        Map<String, Object> config = new HashMap<>(EmbeddedKafka.adminConfig(bootstrapServers));
+        config.putAll(more);
+        return config;
     }
 
     /** Sends a record with binary-mode CloudEvents headers, as the services do. Returns the event id. */
@@ -64,7 +72,7 @@ public final class KafkaProbe implements AutoCloseable {
     /** A record whose value is these bytes, as they are (not necessarily UTF-8), with CloudEvents headers. */
     public void sendBytes(String topic, String key, String type, String source, byte[] value) {
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
-                Map.of("bootstrap.servers", bootstrapServers, "acks", "all"),
+                settings(Map.of("acks", "all")),
                 new StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
@@ -92,9 +100,7 @@ public final class KafkaProbe implements AutoCloseable {
 
     /** Everything on the topics right now, in offset order per partition; a topic that does not exist is empty. */
     public List<Record> readAll(String... topics) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", bootstrapServers);
-        config.put("enable.auto.commit", "false");
+        Map<String, Object> config = settings(Map.of("enable.auto.commit", "false"));
         List<Record> out = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {

@@ -2,6 +2,7 @@ package io.baton.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.contracts.Owner;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,6 +13,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -19,22 +24,88 @@ import org.junit.jupiter.api.Test;
 class EmbeddedInfraTest {
 
     @Test
-    void kafkaBrokerTakesAndServesRecords() throws Exception {
+    void kafkaServesAServiceItsOwnTopicAndEveryTopicToRead() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Map<String, Object> common = Map.of("bootstrap.servers", kafka.bootstrapServers());
-            try (var producer = new KafkaProducer<>(common, new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>("probe", "k", "hello")).get();
+            try (var producer =
+                    new KafkaProducer<>(kafka.clientConfig("cloud"), new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>(Owner.CLOUD.topic(), "k", "hello"))
+                        .get();
             }
-            var consumerConfig = new java.util.HashMap<String, Object>(common);
-            consumerConfig.put("group.id", "probe");
-            consumerConfig.put("auto.offset.reset", "earliest");
+            var consumerConfig = new java.util.HashMap<>(kafka.clientConfig("db"));
+            consumerConfig.put("group.id", "baton-db");
+            assertThat(readOne(consumerConfig)).isEqualTo("hello");
+            // the read-only watcher, in a group of its own as Kafka's console consumer reads
+            consumerConfig = new java.util.HashMap<>(kafka.clientConfig(EmbeddedKafka.WATCHER));
+            consumerConfig.put("group.id", "watcher-cli");
+            assertThat(readOne(consumerConfig)).isEqualTo("hello");
+        }
+    }
+
+    private static String readOne(Map<String, Object> settings) {
+        Map<String, Object> config = new java.util.HashMap<>(settings);
+        config.put("auto.offset.reset", "earliest");
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Owner.CLOUD.topic()));
+            ConsumerRecords<String, String> records = ConsumerRecords.empty();
+            for (int i = 0; i < 20 && records.isEmpty(); i++) {
+                records = consumer.poll(Duration.ofMillis(500));
+            }
+            assertThat(records.count()).isEqualTo(1);
+            return records.iterator().next().value();
+        }
+    }
+
+    /** ACLs: a service may not write another's topic, the watcher may not write at all, a stranger may not sign in. */
+    @Test
+    void kafkaRefusesWritesToAnotherServicesTopicAndStrangers() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            for (String user : List.of("cloud", "db", "lb", EmbeddedKafka.WATCHER)) {
+                assertThat(sendAs(kafka.clientConfig(user), Owner.PLANNER.topic()))
+                        .as(user + " writing " + Owner.PLANNER.topic())
+                        // the watcher, who may write nowhere, is refused even an idempotent producer id
+                        .isInstanceOf(AuthorizationException.class);
+            }
+            assertThat(sendAs(kafka.clientConfig("planner"), Owner.PLANNER.topic()))
+                    .isNull();
+            assertThat(sendAs(kafka.clientConfig("planner"), Owner.PLANNER.deadLetterTopic()))
+                    .isNull();
+            assertThat(sendAs(kafka.clientConfig("planner"), Owner.CLOUD.deadLetterTopic()))
+                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThat(sendAs(
+                            EmbeddedKafka.clientConfig(kafka.bootstrapServers(), "planner", "not-the-password"),
+                            Owner.PLANNER.topic()))
+                    .isInstanceOf(SaslAuthenticationException.class);
+            Map<String, Object> plain = Map.of("bootstrap.servers", kafka.bootstrapServers());
+            assertThat(sendAs(plain, Owner.PLANNER.topic())).isNotNull();
+            // a service may not read in another service's consumer group
+            var consumerConfig = new java.util.HashMap<>(kafka.clientConfig("lb"));
+            consumerConfig.put("group.id", "baton-planner");
             try (var consumer =
                     new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of("probe"));
-                ConsumerRecords<String, String> records = consumer.poll(Duration.ofSeconds(10));
-                assertThat(records.count()).isEqualTo(1);
-                assertThat(records.iterator().next().value()).isEqualTo("hello");
+                consumer.subscribe(List.of(Owner.PLANNER.topic()));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                            for (int i = 0; i < 20; i++) {
+                                consumer.poll(Duration.ofMillis(500));
+                            }
+                        })
+                        .isInstanceOf(GroupAuthorizationException.class);
             }
+        }
+    }
+
+    /** The failure a send as these settings ends with, or null when the broker took the record. */
+    private static Throwable sendAs(Map<String, Object> client, String topic) {
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        config.put("max.block.ms", "5000");
+        config.put("delivery.timeout.ms", "5000");
+        config.put("request.timeout.ms", "4000");
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k", "forged")).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            return e;
         }
     }
 
@@ -45,18 +116,14 @@ class EmbeddedInfraTest {
             port = probe.getLocalPort();
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start(port, null);
-                var admin = org.apache.kafka.clients.admin.Admin.create(
-                        Map.<String, Object>of("bootstrap.servers", "127.0.0.1:" + port))) {
+                var admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientConfig(EmbeddedKafka.ADMIN))) {
             assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("fixed", 3, (short) 1)))
-                    .all()
-                    .get();
-            assertThat(admin.describeTopics(List.of("fixed"))
+            assertThat(admin.describeTopics(List.of(Owner.LB.topic()))
                             .allTopicNames()
                             .get()
-                            .get("fixed")
+                            .get(Owner.LB.topic())
                             .partitions())
-                    .hasSize(3);
+                    .hasSize(6);
         }
     }
 

@@ -1,10 +1,11 @@
 package io.baton.saga;
 
-import io.baton.contracts.Owner;
 import io.quarkus.runtime.Startup;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Creates the Baton topics that do not exist yet, with enough partitions to spread sagas over several replicas of a
- * service. Every service does this at start, so whichever starts first, the others find their topics.
+ * Creates this service's topics (its events and its dead letters) if they do not exist yet, with enough partitions to
+ * spread sagas over several replicas of a service. Each service creates its own: the broker's ACLs let it create
+ * nothing else. It signs in as every Kafka client of the service does.
  */
 @Startup
 @ApplicationScoped
@@ -26,22 +27,24 @@ public class TopicInitializer {
 
     private static final Logger LOG = Logger.getLogger(TopicInitializer.class);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final SagaConfig config;
 
-    public TopicInitializer(
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SagaConfig config) {
-        this.bootstrapServers = bootstrapServers;
+    public TopicInitializer(@Identifier("default-kafka-broker") Map<String, Object> kafka, SagaConfig config) {
+        this.kafka = kafka;
         this.config = config;
     }
 
     @PostConstruct
     void createTopics() {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                30_000))) {
+        Map<String, Object> settings = new HashMap<>();
+        kafka.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                settings.put(key, value);
+            }
+        });
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin admin = Admin.create(settings)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics()) {
@@ -60,16 +63,11 @@ public class TopicInitializer {
             LOG.debugf("topic creation: %s", e.getCause().getMessage());
         } catch (Exception e) {
             throw new IllegalStateException(
-                    "cannot reach Kafka at " + bootstrapServers + " to create the Baton topics", e);
+                    "cannot reach Kafka at " + kafka.get("bootstrap.servers") + " to create the Baton topics", e);
         }
     }
 
     private List<String> topics() {
-        List<String> topics = new ArrayList<>();
-        for (Owner owner : Owner.values()) {
-            topics.add(owner.topic());
-        }
-        topics.add(config.owner().deadLetterTopic());
-        return topics;
+        return List.of(config.owner().topic(), config.owner().deadLetterTopic());
     }
 }
