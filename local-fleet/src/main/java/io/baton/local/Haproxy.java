@@ -59,7 +59,8 @@ public final class Haproxy {
     public String command(Instance balancer, String command) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket(balancer)));
-            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.write(
+                    ByteBuffer.wrap((ConfigValues.runtimeCommand(command) + "\n").getBytes(StandardCharsets.UTF_8)));
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             StringBuilder answer = new StringBuilder();
             while (channel.read(buffer) >= 0) {
@@ -106,8 +107,9 @@ public final class Haproxy {
                 .append("    option httpchk GET /health\n")
                 .append("    http-check expect status 200\n");
         for (Server s : servers) {
+            ConfigValues.address("address of " + s.name(), s.address());
             cfg.append("    server ")
-                    .append(s.name())
+                    .append(ConfigValues.label("server name", s.name()))
                     .append(' ')
                     .append(s.address())
                     .append(' ')

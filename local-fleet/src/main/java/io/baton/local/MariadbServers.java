@@ -162,7 +162,10 @@ public final class MariadbServers implements DatabaseServers {
 
     /** The CHANGE MASTER statement that makes a server follow {@code upstream} with GTIDs. */
     public static String changeMaster(String upstream, String gtidMode) {
-        String[] hp = upstream.split(":");
+        String[] hp = ConfigValues.address("upstream", upstream);
+        if (!gtidMode.equals("slave_pos") && !gtidMode.equals("current_pos")) {
+            throw new IllegalArgumentException("master_use_gtid is slave_pos or current_pos, not " + gtidMode);
+        }
         return "CHANGE MASTER TO master_host = " + Sql.literal(hp[0]) + ", master_port = " + hp[1]
                 + ", master_user = 'root', master_password = '', master_use_gtid = " + gtidMode
                 + ", master_connect_retry = 1";
@@ -197,8 +200,8 @@ public final class MariadbServers implements DatabaseServers {
         int serverId = Integer.parseInt(octets[2]) * 256 + Integer.parseInt(octets[3]);
         String cnf = "[mariadbd]\n"
                 + "datadir = " + server.data() + "\n"
-                + "bind-address = " + server.host() + "\n"
-                + "port = " + server.port() + "\n"
+                + "bind-address = " + ConfigValues.host("host", server.host()) + "\n"
+                + "port = " + ConfigValues.port("port", server.port()) + "\n"
                 + "socket = " + server.dir().resolve("mysqld.sock") + "\n"
                 + "pid-file = " + pidFile(server) + "\n"
                 + "log-error = " + server.log() + "\n"

@@ -46,13 +46,13 @@ public final class PgBouncer {
     }
 
     void writeConfig(String master) throws IOException {
-        String[] hp = master.split(":");
+        String[] hp = ConfigValues.address("master", master);
         Path dir = path.dir();
         String ini = "[databases]\n"
                 + "* = host=" + hp[0] + " port=" + hp[1] + "\n\n"
                 + "[pgbouncer]\n"
-                + "listen_addr = " + path.host() + "\n"
-                + "listen_port = " + path.port() + "\n"
+                + "listen_addr = " + ConfigValues.host("write path host", path.host()) + "\n"
+                + "listen_port = " + ConfigValues.port("write path port", path.port()) + "\n"
                 + "unix_socket_dir =\n"
                 + "auth_type = trust\n"
                 + "auth_file = " + dir.resolve("users.txt") + "\n"

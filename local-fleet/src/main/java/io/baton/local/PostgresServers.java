@@ -285,11 +285,14 @@ public final class PostgresServers implements DatabaseServers {
                 }
             }
         }
-        String[] hp = upstream.split(":");
-        lines.add("primary_conninfo = 'host=" + hp[0] + " port=" + hp[1] + " user=postgres application_name="
-                + server.name() + "'");
+        // every part is checked for its form (no quote, space or line break can reach the file), then quoted
+        String[] hp = ConfigValues.address("upstream", upstream);
+        String name = ConfigValues.label("server name", server.name());
+        lines.add("primary_conninfo = "
+                + ConfigValues.pgConfString(
+                        "host=" + hp[0] + " port=" + hp[1] + " user=postgres application_name=" + name));
         if (slot != null) {
-            lines.add("primary_slot_name = '" + slot + "'");
+            lines.add("primary_slot_name = " + ConfigValues.pgConfString(ConfigValues.slot("slot", slot)));
         }
         Files.write(auto, lines, StandardCharsets.UTF_8);
         Files.writeString(server.data().resolve("standby.signal"), "");
@@ -299,10 +302,11 @@ public final class PostgresServers implements DatabaseServers {
     private void configure(Instance server) throws IOException {
         Path conf = server.data().resolve("postgresql.conf");
         String settings = "\n# Baton local cloud: this server's address and replication\n"
-                + "listen_addresses = '" + server.host() + "'\n"
-                + "port = " + server.port() + "\n"
+                + "listen_addresses = " + ConfigValues.pgConfString(ConfigValues.host("host", server.host())) + "\n"
+                + "port = " + ConfigValues.port("port", server.port()) + "\n"
                 + "unix_socket_directories = ''\n"
-                + "cluster_name = '" + server.name() + "'\n"
+                + "cluster_name = " + ConfigValues.pgConfString(ConfigValues.label("server name", server.name()))
+                + "\n"
                 + "wal_level = replica\n"
                 + "max_wal_senders = 10\n"
                 + "max_replication_slots = 10\n"

@@ -2,6 +2,7 @@ package io.baton.lb.haproxy;
 
 import io.baton.common.Wait;
 import io.baton.lb.balancer.LoadBalancer;
+import io.baton.local.ConfigValues;
 import io.baton.local.Engines;
 import io.baton.local.Haproxy;
 import io.baton.local.Instance;
@@ -59,6 +60,7 @@ public class HaproxyRuntimeApi implements LoadBalancer {
         if (row(deployment, server) != null) {
             return;
         }
+        ConfigValues.address("address of " + server, address);
         expect(deployment, "add server " + backend(server) + " " + address + " " + Haproxy.CHECK, "New server");
         // a server added at run time does not check its health until told to; until then it stays in maintenance
         expect(deployment, "enable health " + backend(server), "");
@@ -253,6 +255,6 @@ public class HaproxyRuntimeApi implements LoadBalancer {
     }
 
     private static String backend(String server) {
-        return Haproxy.BACKEND + "/" + server;
+        return Haproxy.BACKEND + "/" + ConfigValues.label("server name", server);
     }
 }
