@@ -152,6 +152,67 @@ class LbServiceTest {
         }
     }
 
+    /**
+     * Each service keeps the plan it first saw: a later event for the same upgrade that carries another plan (another
+     * deployment, another request) is dead-lettered and changes nothing, even in the planner's name.
+     */
+    @Test
+    void anEventWithAnotherPlanThanTheFirstIsDeadLettered() {
+        SagaEvent requested =
+                LbSagaTest.requested("lb-plan", ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
+        SagaEvent other =
+                LbSagaTest.requested("lb-plan", ApplicationUpgrade.DrainMode.HEALTH_CHECK_FILE, Duration.ofMinutes(1));
+        String type = requested.type(Owner.PLANNER);
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            kafka.sendCloudEvent(
+                    Owner.PLANNER.topic(), requested.upgradeId(), type, Owner.PLANNER.source(), Json.write(requested));
+            kafka.await(
+                    records ->
+                            records.stream().anyMatch(r -> requested.upgradeId().equals(r.key())),
+                    Duration.ofSeconds(30),
+                    Owner.LB.topic());
+            // the same upgrade, with another drain mode; then with another deployment
+            SagaEvent otherRequest = new SagaEvent(
+                    requested.upgradeId(),
+                    requested.deployment(),
+                    requested.kind(),
+                    requested.phase(),
+                    -1,
+                    null,
+                    requested.slip(),
+                    other.spec(),
+                    requested.occurredAt());
+            SagaEvent otherDeployment = new SagaEvent(
+                    requested.upgradeId(),
+                    "lb-elsewhere",
+                    requested.kind(),
+                    requested.phase(),
+                    -1,
+                    null,
+                    requested.slip(),
+                    requested.spec(),
+                    requested.occurredAt());
+            kafka.sendCloudEvent(
+                    Owner.PLANNER.topic(), "plan-request", type, Owner.PLANNER.source(), Json.write(otherRequest));
+            kafka.sendCloudEvent(
+                    Owner.PLANNER.topic(),
+                    "plan-deployment",
+                    type,
+                    Owner.PLANNER.source(),
+                    Json.write(otherDeployment));
+            List<KafkaProbe.Record> letters = kafka.await(
+                    records -> records.stream()
+                            .map(KafkaProbe.Record::key)
+                            .toList()
+                            .containsAll(List.of("plan-request", "plan-deployment")),
+                    Duration.ofSeconds(30),
+                    Owner.LB.deadLetterTopic());
+            assertThat(letters.stream().filter(r -> r.key().startsWith("plan-")).map(r -> r.ce().get(
+                                    "dead-letter-reason")))
+                    .allMatch(reason -> reason.contains("another plan"));
+        }
+    }
+
     private static byte[] latin1(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }

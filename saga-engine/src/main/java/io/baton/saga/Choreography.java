@@ -38,6 +38,7 @@ public class Choreography {
     private final Owner owner;
     private final Tx tx;
     private final Inbox inbox;
+    private final Plans plans;
     private final Outbox outbox;
     private final Instance<SagaListener> listeners;
     /** Whether a listener (the planner's read model) reads every event: known at start, asked on every poll. */
@@ -51,6 +52,7 @@ public class Choreography {
             SagaConfig config,
             Tx tx,
             Inbox inbox,
+            Plans plans,
             Outbox outbox,
             Instance<SagaListener> listeners,
             AbortSignals aborts,
@@ -59,6 +61,7 @@ public class Choreography {
         this.owner = config.owner();
         this.tx = tx;
         this.inbox = inbox;
+        this.plans = plans;
         this.outbox = outbox;
         this.listeners = listeners;
         this.listening = listeners.iterator().hasNext();
@@ -106,7 +109,7 @@ public class Choreography {
         Decided decided = tx.run(s -> inbox.record(s, events).chain(fresh -> {
             List<Received> news =
                     events.stream().filter(e -> fresh.contains(e.eventId())).toList();
-            return notifyListeners(s, news).chain(() -> decide(s, news));
+            return plans.check(s, news).chain(() -> notifyListeners(s, news)).chain(() -> decide(s, news));
         }));
         aborts.learnt(decided.aborted());
         decided.started().forEach(runner::submit);

@@ -1,0 +1,119 @@
+package io.baton.saga;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.baton.contracts.Json;
+import io.baton.contracts.SagaEvent;
+import io.baton.contracts.SlipStep;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * The plan of each upgrade as this service first saw it: its deployment, its kind, each step with its owner, whether
+ * it can be undone and which is the pivot, and what the operator asked for (the topology of the pair included). Every
+ * event carries the whole plan; one whose plan differs from the recorded one (a step added, an owner changed, another
+ * master named) is refused, whoever sent it, and goes to the dead-letter topic with the reason.
+ */
+@ApplicationScoped
+public class Plans {
+
+    /** Thrown for an event whose plan is not the one this service recorded: not worth trying again. */
+    public static final class Mismatch extends RuntimeException {
+        Mismatch(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final ObjectMapper CANONICAL =
+            Json.mapper().copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** What of an event must never change during its upgrade. */
+    record Shape(String deployment, String kind, List<String> steps, Object spec) {}
+
+    /**
+     * Records the plan of each upgrade seen for the first time and checks every event against its upgrade's plan, in
+     * the caller's transaction; fails with {@link Mismatch} naming the first event that differs.
+     */
+    public Uni<Void> check(Mutiny.Session s, List<Received> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> ids =
+                events.stream().map(e -> e.event().upgradeId()).distinct().toList();
+        return s.createNativeQuery(
+                        "select upgrade_id, digest from saga_plan where upgrade_id in (:ids)", Object[].class)
+                .setParameter("ids", ids)
+                .getResultList()
+                .chain(rows -> {
+                    Map<String, String> known = new HashMap<>();
+                    rows.forEach(r -> known.put((String) r[0], (String) r[1]));
+                    Map<String, Received> fresh = new LinkedHashMap<>();
+                    Map<String, String> freshDigests = new HashMap<>();
+                    for (Received e : events) {
+                        String id = e.event().upgradeId();
+                        String digest = digest(e.event());
+                        String recorded = known.getOrDefault(id, freshDigests.get(id));
+                        if (recorded == null) {
+                            fresh.put(id, e);
+                            freshDigests.put(id, digest);
+                        } else if (!recorded.equals(digest)) {
+                            return Uni.createFrom()
+                                    .failure(new Mismatch("event " + e.eventId() + " (" + e.type() + ") carries another"
+                                            + " plan for upgrade " + id + " than the one this service first saw"
+                                            + " (deployment, kind, steps, owners or request differ); not acted on"));
+                        }
+                    }
+                    return insert(s, fresh, freshDigests);
+                });
+    }
+
+    private static Uni<Void> insert(Mutiny.Session s, Map<String, Received> fresh, Map<String, String> digests) {
+        if (fresh.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String sql = "insert into saga_plan (upgrade_id, deployment, digest, steps, seen_at) values "
+                + Rows.placeholders(fresh.size(), 5) + " on conflict (upgrade_id) do nothing";
+        var insert = s.createNativeQuery(sql);
+        Instant now = Instant.now();
+        int i = 0;
+        for (Received e : fresh.values()) {
+            insert.setParameter(i * 5 + 1, e.event().upgradeId());
+            insert.setParameter(i * 5 + 2, e.event().deployment());
+            insert.setParameter(i * 5 + 3, digests.get(e.event().upgradeId()));
+            insert.setParameter(i * 5 + 4, String.join(",", shape(e.event()).steps()));
+            insert.setParameter(i * 5 + 5, now);
+            i++;
+        }
+        return insert.executeUpdate().replaceWithVoid();
+    }
+
+    static Shape shape(SagaEvent e) {
+        List<String> steps = new ArrayList<>();
+        for (SlipStep step : e.slip().steps()) {
+            steps.add(step.index() + ":" + step.name() + ":" + step.owner() + ":" + step.compensable() + ":"
+                    + step.pivot());
+        }
+        return new Shape(e.deployment(), String.valueOf(e.kind()), steps, e.spec());
+    }
+
+    /** A SHA-256 of the plan in a canonical JSON form (map entries sorted). */
+    static String digest(SagaEvent e) {
+        try {
+            byte[] json = CANONICAL.writeValueAsString(shape(e)).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException("cannot digest the plan of " + e.upgradeId(), ex);
+        }
+    }
+}
