@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -41,21 +40,10 @@ public final class Tokens {
         if (Files.exists(keys.signing()) && Files.exists(keys.verifying())) {
             return keys;
         }
-        Files.createDirectories(dir);
-        ownerOnly(dir, "rwx------");
-        KeyPair pair;
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            pair = generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot generate an RSA key", e);
-        }
-        Path signing = Files.createTempFile(dir, "signing", ".tmp");
-        ownerOnly(signing, "rw-------");
-        Files.writeString(signing, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        OwnerOnly.directory(dir);
+        KeyPair pair = generate();
         Files.writeString(keys.verifying(), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
-        Files.move(signing, keys.signing(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnly.write(keys.signing(), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
         return keys;
     }
 
@@ -99,20 +87,16 @@ public final class Tokens {
 
     /** A fresh key that no Baton service trusts: for tests of forged tokens. */
     public static PrivateKey strangerKey() {
+        return generate().getPrivate();
+    }
+
+    private static KeyPair generate() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
-            return generator.generateKeyPair().getPrivate();
+            return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void ownerOnly(Path path, String permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its own access control applies
+            throw new IllegalStateException("this JDK cannot generate an RSA key", e);
         }
     }
 

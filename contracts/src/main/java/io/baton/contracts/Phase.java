@@ -17,6 +17,19 @@ public enum Phase {
     UPGRADE_ROLLED_BACK,
     UPGRADE_FAILED;
 
+    /** Whether the event reports on one step, which it must name, and which only that step's owner may report on. */
+    public boolean aboutAStep() {
+        return switch (this) {
+            case STEP_STARTED,
+                    STEP_COMPLETED,
+                    STEP_FAILED,
+                    COMPENSATION_STARTED,
+                    STEP_COMPENSATED,
+                    COMPENSATION_FAILED -> true;
+            default -> false;
+        };
+    }
+
     public boolean walksBack() {
         return this == STEP_FAILED || this == STEP_COMPENSATED;
     }

@@ -1,6 +1,7 @@
 package io.baton.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.common.OwnerOnly;
 import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.SagaEvent;
@@ -262,13 +263,7 @@ public final class Main {
         Path settings = file != null && !file.isBlank()
                 ? Path.of(file)
                 : Path.of(System.getProperty("baton.home", "."), ".baton", Stack.WATCHER_FILE);
-        if (java.nio.file.Files.exists(settings)) {
-            java.util.Properties properties = new java.util.Properties();
-            try (var in = java.nio.file.Files.newBufferedReader(settings)) {
-                properties.load(in);
-            }
-            properties.forEach((k, v) -> config.put((String) k, v));
-        }
+        config.putAll(OwnerOnly.readProperties(settings));
         config.put("bootstrap.servers", bootstrap);
         config.put("enable.auto.commit", "false");
         try (KafkaConsumer<String, String> consumer =

@@ -1,5 +1,6 @@
 package io.baton.launcher;
 
+import io.baton.common.OwnerOnly;
 import io.baton.common.Tokens;
 import io.baton.common.Wait;
 import io.baton.infra.EmbeddedKafka;
@@ -92,7 +93,10 @@ public final class Stack implements AutoCloseable {
                 options.postgresPort(), options.keepData() ? options.stateDir().resolve("postgres") : null);
         Stack stack = new Stack(options, kafka, postgres, keys);
         // ./baton watch reads the topics as the broker's read-only user
-        writeOwnerOnly(options.stateDir().resolve(WATCHER_FILE), kafka.clientConfig(EmbeddedKafka.WATCHER));
+        OwnerOnly.writeProperties(
+                options.stateDir().resolve(WATCHER_FILE),
+                kafka.clientConfig(EmbeddedKafka.WATCHER),
+                "how ./baton watch signs in to the local broker");
         try {
             for (Service s : Service.values()) {
                 int port = options.ports().getOrDefault(s, 0);
@@ -169,17 +173,6 @@ public final class Stack implements AutoCloseable {
     /** Settings for a Kafka client of this stack's broker, signed in as {@code user} (admin, watcher, a service). */
     public Map<String, Object> kafkaClient(String user) {
         return kafka.clientConfig(user);
-    }
-
-    private static void writeOwnerOnly(Path file, Map<String, Object> settings) throws IOException {
-        java.util.Properties properties = new java.util.Properties();
-        settings.forEach((k, v) -> properties.setProperty(k, String.valueOf(v)));
-        Path tmp = Files.createTempFile(file.getParent(), "kafka", ".tmp");
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        try (var out = Files.newBufferedWriter(tmp)) {
-            properties.store(out, "how ./baton watch signs in to the local broker");
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Where a stack with this state directory keeps its token key pair. */

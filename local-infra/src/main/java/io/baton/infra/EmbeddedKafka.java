@@ -1,22 +1,19 @@
 package io.baton.infra;
 
+import io.baton.common.OwnerOnly;
 import io.baton.contracts.Owner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.Reader;
-import java.io.Writer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -251,13 +248,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Every user's password: read from {@code file} when it exists, made and written (0600) otherwise. */
     private static Map<String, String> passwords(Path file) throws IOException {
-        Map<String, String> passwords = new LinkedHashMap<>();
-        if (file != null && Files.exists(file)) {
-            Properties stored = new Properties();
-            try (Reader in = Files.newBufferedReader(file)) {
-                stored.load(in);
-            }
-            stored.forEach((k, v) -> passwords.put((String) k, (String) v));
+        Map<String, String> passwords = file == null ? new LinkedHashMap<>() : OwnerOnly.readProperties(file);
+        if (!passwords.isEmpty()) {
             return passwords;
         }
         passwords.put(ADMIN, randomPassword());
@@ -266,14 +258,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         passwords.put(WATCHER, randomPassword());
         if (file != null) {
-            Path tmp = Files.createTempFile(file.getParent(), "users", ".tmp");
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            Properties stored = new Properties();
-            stored.putAll(passwords);
-            try (Writer out = Files.newBufferedWriter(tmp)) {
-                stored.store(out, "Kafka users of Baton's local broker");
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnly.writeProperties(file, passwords, "Kafka users of Baton's local broker");
         }
         return passwords;
     }

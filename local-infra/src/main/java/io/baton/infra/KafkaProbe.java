@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -32,7 +33,7 @@ public final class KafkaProbe implements AutoCloseable {
     }
 
     private final String bootstrapServers;
-    private final KafkaProducer<String, String> producer;
+    private final KafkaProducer<String, byte[]> producer;
 
     /**
      * A probe of the broker at {@code bootstrapServers}; of a broker in this JVM it signs in as the admin, who may
@@ -41,7 +42,7 @@ public final class KafkaProbe implements AutoCloseable {
     public KafkaProbe(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
         this.producer =
-                new KafkaProducer<>(settings(Map.of("acks", "all")), new StringSerializer(), new StringSerializer());
+                new KafkaProducer<>(settings(Map.of("acks", "all")), new StringSerializer(), new ByteArraySerializer());
     }
 
     private Map<String, Object> settings(Map<String, Object> more) {
@@ -58,7 +59,21 @@ public final class KafkaProbe implements AutoCloseable {
     }
 
     public void sendCloudEvent(String topic, String key, String id, String type, String source, String json) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, json);
+        send(cloudEvent(topic, key, id, type, source, bytes(json)));
+    }
+
+    /** A record whose value is these bytes, as they are (not necessarily UTF-8), with CloudEvents headers. */
+    public void sendBytes(String topic, String key, String type, String source, byte[] value) {
+        send(cloudEvent(topic, key, UUID.randomUUID().toString(), type, source, value));
+    }
+
+    public void sendRaw(String topic, String key, String value) {
+        send(new ProducerRecord<>(topic, key, bytes(value)));
+    }
+
+    private static ProducerRecord<String, byte[]> cloudEvent(
+            String topic, String key, String id, String type, String source, byte[] value) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
         record.headers().add("ce_specversion", bytes("1.0"));
         record.headers().add("ce_id", bytes(id));
         record.headers().add("ce_type", bytes(type));
@@ -66,31 +81,10 @@ public final class KafkaProbe implements AutoCloseable {
         record.headers().add("ce_subject", bytes(key));
         record.headers().add("ce_time", bytes(Instant.now().toString()));
         record.headers().add("content-type", bytes("application/json"));
-        send(record);
+        return record;
     }
 
-    /** A record whose value is these bytes, as they are (not necessarily UTF-8), with CloudEvents headers. */
-    public void sendBytes(String topic, String key, String type, String source, byte[] value) {
-        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
-                settings(Map.of("acks", "all")),
-                new StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-            record.headers().add("ce_specversion", bytes("1.0"));
-            record.headers().add("ce_id", bytes(UUID.randomUUID().toString()));
-            record.headers().add("ce_type", bytes(type));
-            record.headers().add("ce_source", bytes(source));
-            raw.send(record).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot send to " + topic, e);
-        }
-    }
-
-    public void sendRaw(String topic, String key, String value) {
-        send(new ProducerRecord<>(topic, key, value));
-    }
-
-    private void send(ProducerRecord<String, String> record) {
+    private void send(ProducerRecord<String, byte[]> record) {
         try {
             producer.send(record).get();
         } catch (Exception e) {

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -58,27 +57,28 @@ public class Plans {
                 .chain(rows -> {
                     Map<String, String> known = new HashMap<>();
                     rows.forEach(r -> known.put((String) r[0], (String) r[1]));
-                    Map<String, Received> fresh = new LinkedHashMap<>();
-                    Map<String, String> freshDigests = new HashMap<>();
+                    List<Plan> fresh = new ArrayList<>();
                     for (Received e : events) {
-                        String id = e.event().upgradeId();
-                        String digest = digest(e.event());
-                        String recorded = known.getOrDefault(id, freshDigests.get(id));
+                        Plan plan = plan(e.event());
+                        String recorded = known.putIfAbsent(plan.upgradeId(), plan.digest());
                         if (recorded == null) {
-                            fresh.put(id, e);
-                            freshDigests.put(id, digest);
-                        } else if (!recorded.equals(digest)) {
+                            fresh.add(plan);
+                        } else if (!recorded.equals(plan.digest())) {
                             return Uni.createFrom()
                                     .failure(new Mismatch("event " + e.eventId() + " (" + e.type() + ") carries another"
-                                            + " plan for upgrade " + id + " than the one this service first saw"
-                                            + " (deployment, kind, steps, owners or request differ); not acted on"));
+                                            + " plan for upgrade " + plan.upgradeId() + " than the one this service"
+                                            + " first saw (deployment, kind, steps, owners or request differ); not"
+                                            + " acted on"));
                         }
                     }
-                    return insert(s, fresh, freshDigests);
+                    return insert(s, fresh);
                 });
     }
 
-    private static Uni<Void> insert(Mutiny.Session s, Map<String, Received> fresh, Map<String, String> digests) {
+    /** An upgrade's plan as one event carries it, with its digest. */
+    private record Plan(String upgradeId, Shape shape, String digest) {}
+
+    private static Uni<Void> insert(Mutiny.Session s, List<Plan> fresh) {
         if (fresh.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -86,16 +86,20 @@ public class Plans {
                 + Rows.placeholders(fresh.size(), 5) + " on conflict (upgrade_id) do nothing";
         var insert = s.createNativeQuery(sql);
         Instant now = Instant.now();
-        int i = 0;
-        for (Received e : fresh.values()) {
-            insert.setParameter(i * 5 + 1, e.event().upgradeId());
-            insert.setParameter(i * 5 + 2, e.event().deployment());
-            insert.setParameter(i * 5 + 3, digests.get(e.event().upgradeId()));
-            insert.setParameter(i * 5 + 4, String.join(",", shape(e.event()).steps()));
+        for (int i = 0; i < fresh.size(); i++) {
+            Plan plan = fresh.get(i);
+            insert.setParameter(i * 5 + 1, plan.upgradeId());
+            insert.setParameter(i * 5 + 2, plan.shape().deployment());
+            insert.setParameter(i * 5 + 3, plan.digest());
+            insert.setParameter(i * 5 + 4, String.join(",", plan.shape().steps()));
             insert.setParameter(i * 5 + 5, now);
-            i++;
         }
         return insert.executeUpdate().replaceWithVoid();
+    }
+
+    private static Plan plan(SagaEvent e) {
+        Shape shape = shape(e);
+        return new Plan(e.upgradeId(), shape, digest(shape));
     }
 
     static Shape shape(SagaEvent e) {
@@ -108,12 +112,12 @@ public class Plans {
     }
 
     /** A SHA-256 of the plan in a canonical JSON form (map entries sorted). */
-    static String digest(SagaEvent e) {
+    static String digest(Shape shape) {
         try {
-            byte[] json = CANONICAL.writeValueAsString(shape(e)).getBytes(StandardCharsets.UTF_8);
+            byte[] json = CANONICAL.writeValueAsString(shape).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException ex) {
-            throw new IllegalStateException("cannot digest the plan of " + e.upgradeId(), ex);
+            throw new IllegalStateException("cannot digest a plan", ex);
         }
     }
 }

@@ -186,15 +186,7 @@ public class SagaConsumer {
      * an upgrade, asks for an abort and announces the end.
      */
     static Owner speakerOf(SagaEvent event) {
-        return switch (event.phase()) {
-            case STEP_STARTED,
-                    STEP_COMPLETED,
-                    STEP_FAILED,
-                    COMPENSATION_STARTED,
-                    STEP_COMPENSATED,
-                    COMPENSATION_FAILED -> event.slip().step(event.step()).owner();
-            default -> Owner.PLANNER;
-        };
+        return event.phase().aboutAStep() ? event.slip().step(event.step()).owner() : Owner.PLANNER;
     }
 
     private static String header(KafkaRecord<String, String> record, String name) {
@@ -231,17 +223,7 @@ public class SagaConsumer {
         if (event.step() >= event.slip().steps().size() || event.step() < -1) {
             throw new IllegalArgumentException("the event's step " + event.step() + " is not in its routing slip");
         }
-        boolean aboutAStep =
-                switch (event.phase()) {
-                    case STEP_STARTED,
-                            STEP_COMPLETED,
-                            STEP_FAILED,
-                            COMPENSATION_STARTED,
-                            STEP_COMPENSATED,
-                            COMPENSATION_FAILED -> true;
-                    default -> false;
-                };
-        if (aboutAStep && event.step() < 0) {
+        if (event.phase().aboutAStep() && event.step() < 0) {
             throw new IllegalArgumentException("a " + event.phase() + " event must name its step");
         }
         return event;

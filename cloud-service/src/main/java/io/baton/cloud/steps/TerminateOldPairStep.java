@@ -15,6 +15,7 @@ import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The pivot: terminate the old master and slave, and record the new pair as the deployment's master and slave.
@@ -41,11 +42,12 @@ public class TerminateOldPairStep implements StepHandler {
     @Override
     public StepResult execute(StepContext context) throws Exception {
         Topology old = context.spec().database().topology();
-        checkAgainstTheFleet(context, old);
+        DeploymentView fleet = checkAgainstTheFleet(context, old);
         for (String id : List.of(old.masterId(), old.slaveId())) {
-            ServerView server = servers.find(id).orElse(null);
-            if (server != null) {
-                launcher.retire(context, server);
+            // an old server that is in no deployment any more has nothing left to terminate
+            Optional<ServerView> server = fleet.server(id);
+            if (server.isPresent()) {
+                launcher.retire(context, server.get());
             }
         }
         servers.promote(
@@ -59,13 +61,13 @@ public class TerminateOldPairStep implements StepHandler {
      * this deployment, and the new pair servers this very upgrade launched in it: an event that names anything else
      * (forged, or for an upgrade this service never ran) terminates nothing.
      */
-    private void checkAgainstTheFleet(StepContext context, Topology old) throws StepFailedException {
+    private DeploymentView checkAgainstTheFleet(StepContext context, Topology old) throws StepFailedException {
         DeploymentView fleet = deployments
                 .deployment(context.deployment())
                 .orElseThrow(() -> new StepFailedException(
                         "deployment " + context.deployment() + " is not in the inventory; nothing terminated"));
         for (String id : List.of(old.masterId(), old.slaveId())) {
-            if (servers.find(id).isPresent() && fleet.server(id).isEmpty()) {
+            if (fleet.server(id).isEmpty() && servers.find(id).isPresent()) {
                 throw new StepFailedException(
                         "server " + id + " is not one of " + context.deployment() + "'s servers; nothing terminated");
             }
@@ -87,5 +89,6 @@ public class TerminateOldPairStep implements StepHandler {
                         + " in " + context.deployment() + "; the old pair stays, nothing terminated");
             }
         }
+        return fleet;
     }
 }

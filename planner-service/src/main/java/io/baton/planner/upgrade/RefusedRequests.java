@@ -41,11 +41,7 @@ public class RefusedRequests implements RefusedEvents {
                     u.failure = "The upgrade could not start: " + reason + ". Nothing was changed; send a smaller"
                             + " request (fewer or shorter inputs and migrations).";
                     u.moveTo(UpgradeState.FAILED, Instant.now());
-                    return s.createMutationQuery("delete from ActiveUpgrade where deployment = :d and upgradeId = :u")
-                            .setParameter("d", u.deployment)
-                            .setParameter("u", u.id)
-                            .executeUpdate()
-                            .replaceWithVoid();
+                    return Timeline.release(s, u);
                 }));
     }
 }

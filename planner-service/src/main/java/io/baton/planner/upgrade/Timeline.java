@@ -109,7 +109,7 @@ public class Timeline implements SagaListener {
     }
 
     /** The upgrade no longer holds its deployment: another may start. */
-    private static Uni<Void> release(Mutiny.Session s, UpgradeEntity upgrade) {
+    static Uni<Void> release(Mutiny.Session s, UpgradeEntity upgrade) {
         // a statement, not s.remove: the outbox's IDENTITY inserts follow in this session (see cloud's
         // Snapshots.delete for what a removed entity did to them)
         return s.createMutationQuery("delete from ActiveUpgrade where deployment = :d and upgradeId = :u")
