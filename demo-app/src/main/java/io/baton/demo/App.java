@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 
 /**
@@ -25,7 +27,8 @@ import java.util.concurrent.Executors;
  *   <li>{@code SERVER_NAME}, {@code LISTEN_HOST}, {@code LISTEN_PORT}: who and where it is;
  *   <li>{@code HEALTH_CHECK_FILE}: {@code /health} answers 200 while this file exists and 503 when it does not, so
  *       removing it drains the server (the balancer's check fails, sessions in progress go on);
- *   <li>{@code DB_URL}: JDBC URL of the deployment's write path; {@code /db} writes a row there and reads a count.
+ *   <li>{@code DB_URL}, {@code DB_USER}, {@code DB_PASSWORD_FILE}: JDBC URL of the deployment's write path, the
+ *       login and a file holding its password; {@code /db} writes a row there and reads a count.
  * </ul>
  *
  * {@code /slow?ms=N} answers after N milliseconds (at most a minute): a long request, to see that a drain waits
@@ -42,6 +45,15 @@ public final class App {
         String name = env.getOrDefault("SERVER_NAME", "app");
         Path healthFile = Path.of(env.getOrDefault("HEALTH_CHECK_FILE", "health-check"));
         String db = env.get("DB_URL");
+        Properties login = new Properties();
+        if (env.get("DB_USER") != null) {
+            login.setProperty("user", env.get("DB_USER"));
+        }
+        if (env.get("DB_PASSWORD_FILE") != null) {
+            login.setProperty(
+                    "password",
+                    Files.readString(Path.of(env.get("DB_PASSWORD_FILE"))).strip());
+        }
         HttpServer server = HttpServer.create(
                 new InetSocketAddress(
                         env.getOrDefault("LISTEN_HOST", "127.0.0.1"),
@@ -73,11 +85,14 @@ public final class App {
                 send(x, 503, "no database configured (DB_URL)\n", version, name);
                 return;
             }
-            try (Connection c = DriverManager.getConnection(db);
-                    Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(db, login);
+                    Statement s = c.createStatement();
+                    PreparedStatement insert =
+                            c.prepareStatement("INSERT INTO visits VALUES (?, ?, CURRENT_TIMESTAMP)")) {
                 s.execute("CREATE TABLE IF NOT EXISTS visits (server TEXT, version TEXT, at TIMESTAMP)");
-                s.execute("INSERT INTO visits VALUES ('" + name.replace("'", "") + "', '" + version.replace("'", "")
-                        + "', CURRENT_TIMESTAMP)");
+                insert.setString(1, name);
+                insert.setString(2, version);
+                insert.executeUpdate();
                 try (ResultSet r = s.executeQuery("SELECT count(*) FROM visits")) {
                     r.next();
                     send(x, 200, "visits " + r.getLong(1) + "\n", version, name);

@@ -86,6 +86,15 @@ class RealApplicationUpgradeIT {
                     .as("a long request in flight on an old server")
                     .hasValue("v1.4.2");
         }
+        HttpResponse<String> db = HTTP.send(
+                HttpRequest.newBuilder(URI.create(balancer + "/db"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(db.body())
+                .as("a new server writes through PgBouncer with the deployment's application password")
+                .startsWith("visits ");
+        assertThat(db.statusCode()).isEqualTo(200);
         Map<String, String> drain = done.getMap("steps.find { it.name == 'AWAIT_SESSIONS_DRAINED' }.details");
         assertThat(drain).containsEntry("drained", "true").containsEntry("sessionsCut", "0");
         assertThat(Long.parseLong(drain.get("drainMillis")))

@@ -15,6 +15,7 @@ import io.baton.launcher.load.LocalDeployment;
 import io.baton.launcher.load.WriteLoad;
 import io.baton.local.Engines;
 import io.baton.local.LocalFleet;
+import io.baton.local.Secrets;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Path;
@@ -161,6 +162,7 @@ class RealDatabaseUpgradeIT {
         stack.kill(Service.CLOUD);
         WriteLoad load = new WriteLoad(
                         Engines.POSTGRESQL,
+                        appLogin(deployment, Engines.POSTGRESQL),
                         () -> before.getString("servers.find { it.name == 'db-1' }.address"),
                         LocalDeployment.DATABASE,
                         1_000,
@@ -189,10 +191,19 @@ class RealDatabaseUpgradeIT {
         return name;
     }
 
+    /** The deployment's application login, from the local cloud's passwords. */
+    private static Secrets.Login appLogin(String deployment, String engine) throws Exception {
+        return new LocalFleet(root, LocalFleet.Settings.defaults())
+                .secrets()
+                .of(deployment, engine)
+                .app();
+    }
+
     /** Starts writing through the write path and returns once writes are being acknowledged. */
     private static WriteLoad writeLoad(String deployment, String engine) throws Exception {
         WriteLoad load = new WriteLoad(
                         engine,
+                        appLogin(deployment, engine),
                         () -> writePath(deployment).getString("address"),
                         LocalDeployment.DATABASE,
                         200_000,

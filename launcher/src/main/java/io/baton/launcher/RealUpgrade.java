@@ -52,7 +52,18 @@ final class RealUpgrade {
         if (registered.statusCode() != 201) {
             throw new IllegalStateException("registering " + deployment + " failed: " + registered.body());
         }
-        load = new WriteLoad(engine, this::writePath, LocalDeployment.DATABASE, 500_000, Duration.ofMinutes(5), 1_000)
+        load = new WriteLoad(
+                        engine,
+                        stack.localFleet()
+                                .orElseThrow()
+                                .secrets()
+                                .of(deployment, engine)
+                                .app(),
+                        this::writePath,
+                        LocalDeployment.DATABASE,
+                        500_000,
+                        Duration.ofMinutes(5),
+                        1_000)
                 .start();
         try {
             Wait.forThe("the writer's first 50 acknowledged writes", Duration.ofSeconds(10))

@@ -261,13 +261,19 @@ public final class Stack implements AutoCloseable {
         }
         kafka.close();
         postgres.close();
-        String localRoot = options.extraConfig().get(LOCAL_ROOT);
-        if (localRoot != null && !options.keepData()) {
+        java.util.Optional<LocalFleet> local = localFleet();
+        if (local.isPresent() && !options.keepData()) {
             // the local cloud's servers outlive the services by design; a stack that keeps nothing stops them
-            LocalFleet fleet = new LocalFleet(Path.of(localRoot), LocalFleet.Settings.defaults());
+            LocalFleet fleet = local.get();
             fleet.stopAll();
             Os.deleteTree(fleet.root());
         }
+    }
+
+    /** The local cloud this stack runs on, if it runs on one. */
+    public java.util.Optional<LocalFleet> localFleet() {
+        return java.util.Optional.ofNullable(options.extraConfig().get(LOCAL_ROOT))
+                .map(root -> new LocalFleet(Path.of(root), LocalFleet.Settings.defaults()));
     }
 
     /** The configuration that runs the stack on the local cloud: real servers under {@code root}. */

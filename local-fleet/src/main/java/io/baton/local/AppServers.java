@@ -1,5 +1,6 @@
 package io.baton.local;
 
+import io.baton.common.OwnerOnly;
 import io.baton.common.Wait;
 import java.io.IOException;
 import java.net.URI;
@@ -32,10 +33,11 @@ public final class AppServers {
     }
 
     /**
-     * Starts the server with these inputs (REPOSITORY_URL, REPOSITORY_REF, ...) and, when given, the JDBC URL of
-     * the deployment's write path. A running server is left as it is.
+     * Starts the server with these inputs (REPOSITORY_URL, REPOSITORY_REF, ...) and, when given, the deployment's
+     * write path: its JDBC URL, the application's login and a file of its password that only this user can read
+     * (DB_URL, DB_USER, DB_PASSWORD_FILE). A running server is left as it is.
      */
-    public void start(Instance server, Map<String, String> inputs, String databaseUrl) throws IOException {
+    public void start(Instance server, Map<String, String> inputs, WritePath database) throws IOException {
         if (running(server)) {
             return;
         }
@@ -49,8 +51,13 @@ public final class AppServers {
         env.put("LISTEN_HOST", server.host());
         env.put("LISTEN_PORT", Integer.toString(server.port()));
         env.put("HEALTH_CHECK_FILE", healthCheckFile(server).toString());
-        if (databaseUrl != null) {
-            env.put("DB_URL", databaseUrl);
+        if (database != null) {
+            Secrets.Login login = database.appLogin();
+            Path passwordFile = server.dir().resolve("db-password");
+            OwnerOnly.write(passwordFile, login.password());
+            env.put("DB_URL", database.jdbcUrl());
+            env.put("DB_USER", login.user());
+            env.put("DB_PASSWORD_FILE", passwordFile.toString());
         }
         Files.writeString(healthCheckFile(server), "ok\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

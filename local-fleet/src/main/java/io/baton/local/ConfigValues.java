@@ -11,6 +11,7 @@ public final class ConfigValues {
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+    private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9_./-]{0,4000}");
     private static final Pattern SLOT = Pattern.compile("[a-z0-9_]{1,63}");
 
     private ConfigValues() {}
@@ -28,6 +29,11 @@ public final class ConfigValues {
     /** A replication slot name. */
     public static String slot(String what, String value) {
         return matching(what, value, SLOT, "lowercase letters, digits and '_'");
+    }
+
+    /** A file's absolute path, of letters, digits and {@code _ . / -} only (no space or quote to escape). */
+    public static String path(String what, java.nio.file.Path path) {
+        return matching(what, path.toString(), PATH, "an absolute path of letters, digits, '_', '.', '/' and '-'");
     }
 
     public static int port(String what, int port) {

@@ -40,6 +40,11 @@ public record Instance(
         return dir.resolve("server.log");
     }
 
+    /** The passwords of the fleet this server is part of: its directory is {@code <root>/instances/<id>}. */
+    public Secrets secrets() {
+        return new Secrets(dir.getParent().getParent());
+    }
+
     public Instance following(String newUpstream, String newSlot) {
         return new Instance(id, name, deployment, engine, host, port, dir, newUpstream, newSlot);
     }

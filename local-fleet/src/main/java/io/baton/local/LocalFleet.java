@@ -72,6 +72,11 @@ public final class LocalFleet {
         }
     }
 
+    /** The deployments' passwords. */
+    public Secrets secrets() {
+        return new Secrets(root);
+    }
+
     public DatabaseServers servers(String engine) {
         return Engines.MARIADB.equals(Engines.of(engine)) ? new MariadbServers(this) : new PostgresServers(this);
     }

@@ -1,5 +1,6 @@
 package io.baton.local;
 
+import io.baton.common.OwnerOnly;
 import io.baton.common.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Set;
 
 /** MariaDB 10.11 servers: GTID replication, replicas made with mariadb-backup. */
 public final class MariadbServers implements DatabaseServers {
@@ -15,7 +17,8 @@ public final class MariadbServers implements DatabaseServers {
     /** The login applications use: without privileges, so read_only holds it. */
     public static final String APP_USER = "app";
 
-    public static final String APP_PASSWORD = "app";
+    /** MariaDB's answer to a login with a wrong password (ER_ACCESS_DENIED_ERROR). */
+    private static final int ACCESS_DENIED = 1045;
 
     private final LocalFleet fleet;
     private final String user;
@@ -41,6 +44,39 @@ public final class MariadbServers implements DatabaseServers {
                     "--skip-test-db");
         }
         start(server);
+        secure(server);
+    }
+
+    /**
+     * Gives every root account of a server made by mariadb-install-db (which leaves them without a password) the
+     * deployment's administrator password. Done again after a restart that came between the two.
+     */
+    private static void secure(Instance server) throws SQLException {
+        Secrets.Login root = Sql.login(server);
+        try (Connection c = Sql.admin(server)) {
+            return;
+        } catch (SQLException e) {
+            if (e.getErrorCode() != ACCESS_DENIED) {
+                throw e;
+            }
+        }
+        try (Connection c = Sql.connect(new Secrets.Login(Engines.MARIADB, "root", ""), server.address(), null)) {
+            String hash = Sql.literal(Secrets.mariadbHash(root.password()));
+            for (String host : Sql.column(c, "SELECT Host FROM mysql.user WHERE User = 'root'")) {
+                // the loopback accounts keep root, with the password; one for the machine's name (which
+                // skip-name-resolve never matches) goes
+                Sql.exec(
+                        c,
+                        Set.of("localhost", "127.0.0.1", "::1").contains(host)
+                                ? "ALTER USER 'root'@" + Sql.literal(host) + " IDENTIFIED BY PASSWORD " + hash
+                                : "DROP USER IF EXISTS 'root'@" + Sql.literal(host));
+            }
+        } catch (SQLException e) {
+            throw new SQLException(
+                    server.name() + " refuses its deployment's root password and has another: its"
+                            + " passwords file (secrets/" + server.deployment() + ".properties) was replaced or lost",
+                    e);
+        }
     }
 
     @Override
@@ -73,16 +109,23 @@ public final class MariadbServers implements DatabaseServers {
         Os.deleteTree(target);
         Files.createDirectories(target);
         Path data = target.resolve("data");
-        Os.run(
-                null,
-                3600,
-                "mariadb-backup",
-                "--backup",
-                "--host=" + source.host(),
-                "--port=" + source.port(),
-                "--user=root",
-                "--datadir=" + source.data(),
-                "--target-dir=" + data);
+        // the password reaches mariadb-backup in an option file only this user can read, not on its command line
+        Path client = source.dir().resolve("backup-client.cnf");
+        try {
+            OwnerOnly.write(client, "[client]\nuser = root\npassword = " + password(source) + "\n");
+            Os.run(
+                    null,
+                    3600,
+                    "mariadb-backup",
+                    "--defaults-extra-file=" + client,
+                    "--backup",
+                    "--host=" + source.host(),
+                    "--port=" + source.port(),
+                    "--datadir=" + source.data(),
+                    "--target-dir=" + data);
+        } finally {
+            Files.deleteIfExists(client);
+        }
         Os.run(null, 3600, "mariadb-backup", "--prepare", "--target-dir=" + data);
         Files.writeString(target.resolve(COMPLETE), source.name() + "\n");
     }
@@ -90,12 +133,15 @@ public final class MariadbServers implements DatabaseServers {
     @Override
     public void createApplicationDatabase(Instance primary, String database) throws SQLException {
         String db = "`" + database.replace("`", "") + "`";
+        // the account gets the password's hash: the statement never holds the password
+        String hash = Sql.literal(Secrets.mariadbHash(Sql.credentials(primary).appPassword()));
+        String app = "'" + APP_USER + "'@'127.%'";
         Sql.exec(
-                Engines.MARIADB,
-                primary.address(),
+                primary,
                 "CREATE DATABASE IF NOT EXISTS " + db,
-                "CREATE USER IF NOT EXISTS '" + APP_USER + "'@'127.%' IDENTIFIED BY '" + APP_PASSWORD + "'",
-                "GRANT ALL PRIVILEGES ON " + db + ".* TO '" + APP_USER + "'@'127.%'");
+                "CREATE USER IF NOT EXISTS " + app + " IDENTIFIED BY PASSWORD " + hash,
+                "ALTER USER " + app + " IDENTIFIED BY PASSWORD " + hash,
+                "GRANT ALL PRIVILEGES ON " + db + ".* TO " + app);
     }
 
     @Override
@@ -110,8 +156,14 @@ public final class MariadbServers implements DatabaseServers {
                             .ignoring(SQLException.class),
                     "see " + server.log(),
                     () -> {
-                        try (Connection c = Sql.admin(Engines.MARIADB, server.address(), null)) {
+                        try (Connection c = Sql.admin(server)) {
                             return true;
+                        } catch (SQLException e) {
+                            // it answers: a new server's root has no password until secure() gives it one
+                            if (e.getErrorCode() == ACCESS_DENIED) {
+                                return true;
+                            }
+                            throw e;
                         }
                     });
         } catch (SQLException ignoredAbove) {
@@ -146,28 +198,33 @@ public final class MariadbServers implements DatabaseServers {
     private Instance startReplica(Instance server, Instance upstream) throws IOException, SQLException {
         start(server);
         Instance replica = fleet.update(server.following(upstream.address(), null));
-        try (Connection c = Sql.admin(Engines.MARIADB, server.address(), null)) {
+        try (Connection c = Sql.admin(server)) {
             if (!Sql.exists(c, "SHOW SLAVE STATUS")) {
                 String gtid = backupPosition(server);
                 Sql.exec(
                         c,
                         "SET GLOBAL read_only = 1",
                         "SET GLOBAL gtid_slave_pos = " + Sql.literal(gtid),
-                        changeMaster(upstream.address(), "slave_pos"),
+                        changeMaster(upstream.address(), Sql.login(server), "slave_pos"),
                         "START SLAVE");
             }
         }
         return replica;
     }
 
-    /** The CHANGE MASTER statement that makes a server follow {@code upstream} with GTIDs. */
-    public static String changeMaster(String upstream, String gtidMode) {
+    /**
+     * The CHANGE MASTER statement that makes a server follow {@code upstream} with GTIDs, logging in as {@code root}
+     * (the deployment's administrator). MariaDB keeps the password in the replica's master.info, in its data
+     * directory, which only the server's user can read.
+     */
+    public static String changeMaster(String upstream, Secrets.Login root, String gtidMode) {
         String[] hp = ConfigValues.address("upstream", upstream);
         if (!gtidMode.equals("slave_pos") && !gtidMode.equals("current_pos")) {
             throw new IllegalArgumentException("master_use_gtid is slave_pos or current_pos, not " + gtidMode);
         }
         return "CHANGE MASTER TO master_host = " + Sql.literal(hp[0]) + ", master_port = " + hp[1]
-                + ", master_user = 'root', master_password = '', master_use_gtid = " + gtidMode
+                + ", master_user = " + Sql.literal(root.user()) + ", master_password = " + Sql.literal(root.password())
+                + ", master_use_gtid = " + gtidMode
                 + ", master_connect_retry = 1";
     }
 
@@ -215,6 +272,10 @@ public final class MariadbServers implements DatabaseServers {
                 + "innodb-buffer-pool-size = 64M\n"
                 + "innodb-log-file-size = 48M\n";
         Files.writeString(config(server), cnf, StandardCharsets.UTF_8);
+    }
+
+    private static String password(Instance server) throws IOException {
+        return server.secrets().of(server).adminPassword();
     }
 
     private static Path pidFile(Instance server) {

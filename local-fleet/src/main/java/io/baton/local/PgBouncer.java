@@ -1,5 +1,6 @@
 package io.baton.local;
 
+import io.baton.common.OwnerOnly;
 import io.baton.common.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ public final class PgBouncer {
     }
 
     private void command(String command) throws IOException {
-        try (AdminConsole console = AdminConsole.open(path.host(), path.port())) {
+        try (AdminConsole console = AdminConsole.open(path.host(), path.port(), adminPassword())) {
             console.run(command);
         } catch (AdminConsole.ConsoleError e) {
             // repeating a PAUSE or RESUME after a restart of the caller is not an error
@@ -54,7 +55,7 @@ public final class PgBouncer {
                 + "listen_addr = " + ConfigValues.host("write path host", path.host()) + "\n"
                 + "listen_port = " + ConfigValues.port("write path port", path.port()) + "\n"
                 + "unix_socket_dir =\n"
-                + "auth_type = trust\n"
+                + "auth_type = scram-sha-256\n"
                 + "auth_file = " + dir.resolve("users.txt") + "\n"
                 + "admin_users = postgres\n"
                 + "pool_mode = transaction\n"
@@ -66,12 +67,32 @@ public final class PgBouncer {
                 + "logfile = " + dir.resolve("pgbouncer.log") + "\n";
         Path tmp = dir.resolve("pgbouncer.ini.tmp");
         Files.writeString(tmp, ini, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("users.txt"), "\"postgres\" \"\"\n\"app\" \"\"\n", StandardCharsets.UTF_8);
+        writeUsers();
         Files.move(
                 tmp,
                 dir.resolve("pgbouncer.ini"),
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The auth file: each login with the SCRAM verifier of its password, the same the server stores, so that
+     * PgBouncer logs in to the server with the keys of the client's own exchange. Only PgBouncer's user may read it.
+     */
+    private void writeUsers() throws IOException {
+        Secrets.Credentials credentials = path.credentials();
+        String users = "\"postgres\" \"" + Secrets.scramVerifier(credentials.adminPassword()) + "\"\n" + "\""
+                + PostgresServers.APP_USER + "\" \"" + Secrets.scramVerifier(credentials.appPassword()) + "\"\n";
+        Path file = path.dir().resolve("users.txt");
+        if (!Files.exists(file)
+                || !Files.readString(file, StandardCharsets.UTF_8).equals(users)) {
+            OwnerOnly.write(file, users);
+        }
+        Os.chown(file, path.fleet().settings().postgresUser());
+    }
+
+    private String adminPassword() throws IOException {
+        return path.credentials().adminPassword();
     }
 
     void start() throws IOException {
@@ -90,7 +111,7 @@ public final class PgBouncer {
                         .ignoring(IOException.class),
                 "see " + path.dir().resolve("pgbouncer.log"),
                 () -> {
-                    try (AdminConsole console = AdminConsole.open(path.host(), path.port())) {
+                    try (AdminConsole console = AdminConsole.open(path.host(), path.port(), adminPassword())) {
                         return true;
                     }
                 });

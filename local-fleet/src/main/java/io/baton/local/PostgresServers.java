@@ -1,5 +1,6 @@
 package io.baton.local;
 
+import io.baton.common.OwnerOnly;
 import io.baton.common.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,20 +31,30 @@ public final class PostgresServers implements DatabaseServers {
         if (!Files.exists(server.data().resolve("PG_VERSION"))) {
             Os.deleteTree(server.data());
             Os.chown(server.dir(), user);
-            Os.run(
-                    user,
-                    120,
-                    bin("initdb"),
-                    "-D",
-                    server.data().toString(),
-                    "-A",
-                    "trust",
-                    "-U",
-                    "postgres",
-                    "-E",
-                    "UTF8");
+            // the administrator's password reaches initdb in a file of the server's user, gone once it is stored
+            Path pwfile = server.dir().resolve("initdb-password");
+            try {
+                OwnerOnly.write(pwfile, admin(server).password() + "\n");
+                Os.chown(pwfile, user);
+                Os.run(
+                        user,
+                        120,
+                        bin("initdb"),
+                        "-D",
+                        server.data().toString(),
+                        "-A",
+                        "scram-sha-256",
+                        "--pwfile=" + pwfile,
+                        "-U",
+                        "postgres",
+                        "-E",
+                        "UTF8");
+            } finally {
+                Files.deleteIfExists(pwfile);
+            }
             configure(server);
         }
+        passfile(server);
         start(server);
     }
 
@@ -53,28 +64,24 @@ public final class PostgresServers implements DatabaseServers {
         if (!Files.exists(server.data().resolve("PG_VERSION"))) {
             Os.deleteTree(server.data());
             Os.chown(server.dir(), user);
-            dropSlot(upstream.address(), slot);
-            // -R writes standby.signal and primary_conninfo; -C -S makes the slot that keeps the WAL it needs
+            dropSlot(Sql.login(upstream), upstream.address(), slot);
+            // -C -S makes the slot that keeps the WAL it needs; follow() then says where it streams from
             Os.run(
                     user,
                     3600,
                     bin("pg_basebackup"),
-                    "-h",
-                    upstream.host(),
-                    "-p",
-                    Integer.toString(upstream.port()),
-                    "-U",
-                    "postgres",
+                    "-d",
+                    conninfo(upstream.address(), passfile(server)),
                     "-D",
                     server.data().toString(),
                     "-X",
                     "stream",
                     "-c",
                     "fast",
-                    "-R",
                     "-C",
                     "-S",
                     slot);
+            follow(server, upstream.address(), slot);
             configure(server);
         }
         Instance replica = fleet.update(server.following(upstream.address(), slot));
@@ -98,11 +105,8 @@ public final class PostgresServers implements DatabaseServers {
                     "-a",
                     backup.resolve("data").toString(),
                     server.data().toString());
-            dropSlot(upstream.address(), slot);
-            Sql.exec(
-                    Engines.POSTGRESQL,
-                    upstream.address(),
-                    "SELECT pg_create_physical_replication_slot(" + Sql.literal(slot) + ", true)");
+            dropSlot(Sql.login(upstream), upstream.address(), slot);
+            Sql.exec(upstream, "SELECT pg_create_physical_replication_slot(" + Sql.literal(slot) + ", true)");
             follow(server, upstream.address(), slot);
             configure(server);
         }
@@ -123,12 +127,8 @@ public final class PostgresServers implements DatabaseServers {
                 user,
                 3600,
                 bin("pg_basebackup"),
-                "-h",
-                source.host(),
-                "-p",
-                Integer.toString(source.port()),
-                "-U",
-                "postgres",
+                "-d",
+                conninfo(source.address(), passfile(source)),
                 "-D",
                 target.resolve("data").toString(),
                 "-X",
@@ -140,9 +140,14 @@ public final class PostgresServers implements DatabaseServers {
 
     @Override
     public void createApplicationDatabase(Instance primary, String database) throws SQLException {
-        try (Connection c = Sql.admin(Engines.POSTGRESQL, primary.address(), null)) {
+        // the role gets the password's SCRAM verifier: the statement (which a server may log) never holds the password
+        String verifier =
+                Sql.literal(Secrets.scramVerifier(Sql.credentials(primary).appPassword()));
+        try (Connection c = Sql.admin(primary)) {
             if (Sql.one(c, "SELECT 1 FROM pg_roles WHERE rolname = " + Sql.literal(APP_USER)) == null) {
-                Sql.exec(c, "CREATE ROLE " + APP_USER + " LOGIN");
+                Sql.exec(c, "CREATE ROLE " + APP_USER + " LOGIN PASSWORD " + verifier);
+            } else {
+                Sql.exec(c, "ALTER ROLE " + APP_USER + " PASSWORD " + verifier);
             }
             if (Sql.one(c, "SELECT 1 FROM pg_database WHERE datname = " + Sql.literal(database)) == null) {
                 Sql.exec(c, "CREATE DATABASE \"" + database.replace("\"", "") + "\" OWNER " + APP_USER);
@@ -200,12 +205,13 @@ public final class PostgresServers implements DatabaseServers {
         if (server.upstream() != null && server.slot() != null) {
             // the walsender lets go of the slot a moment after the replica is gone
             try {
+                Secrets.Login login = Sql.login(server);
                 Os.await(
                         Wait.forThe("the slot " + server.slot() + " to be let go of", Duration.ofSeconds(5))
                                 .every(Duration.ofMillis(100)),
                         null,
-                        () -> dropped(server.upstream(), server.slot()));
-            } catch (IOException stillHeld) {
+                        () -> dropped(login, server.upstream(), server.slot()));
+            } catch (IOException | SQLException stillHeld) {
                 // the upstream keeps WAL for it until it is dropped by hand; it is named in its log
             }
         }
@@ -266,7 +272,7 @@ public final class PostgresServers implements DatabaseServers {
         start(replica);
         if (staleSlot != null) {
             try {
-                dropSlot(replica.address(), staleSlot);
+                dropSlot(Sql.login(replica), replica.address(), staleSlot);
             } catch (SQLException e) {
                 // a slot left on a replica retains nothing while it replays; the server's log says why it stayed
             }
@@ -286,11 +292,9 @@ public final class PostgresServers implements DatabaseServers {
             }
         }
         // every part is checked for its form (no quote, space or line break can reach the file), then quoted
-        String[] hp = ConfigValues.address("upstream", upstream);
         String name = ConfigValues.label("server name", server.name());
         lines.add("primary_conninfo = "
-                + ConfigValues.pgConfString(
-                        "host=" + hp[0] + " port=" + hp[1] + " user=postgres application_name=" + name));
+                + ConfigValues.pgConfString(conninfo(upstream, passfile(server)) + " application_name=" + name));
         if (slot != null) {
             lines.add("primary_slot_name = " + ConfigValues.pgConfString(ConfigValues.slot("slot", slot)));
         }
@@ -318,15 +322,39 @@ public final class PostgresServers implements DatabaseServers {
         Path hba = server.data().resolve("pg_hba.conf");
         Files.writeString(
                 hba,
-                "\n# Baton local cloud: loopback only\nhost all all 127.0.0.0/8 trust\n"
-                        + "host replication all 127.0.0.0/8 trust\n",
+                "\n# Baton local cloud: loopback only, with the deployment's passwords\n"
+                        + "host all all 127.0.0.0/8 scram-sha-256\n"
+                        + "host replication all 127.0.0.0/8 scram-sha-256\n",
                 StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);
         Os.chown(server.data(), user);
     }
 
-    private static void dropSlot(String address, String slot) throws SQLException {
-        try (Connection c = Sql.admin(Engines.POSTGRESQL, address, null)) {
+    /**
+     * The administrator's password in a pgpass file of the server's user, which its replication connection, and
+     * pg_basebackup run as that user, read (libpq takes it only if no one else may read it). Written each time a
+     * server is set up, so that it always holds the deployment's password.
+     */
+    private Path passfile(Instance server) throws IOException {
+        Path file = server.dir().resolve("pgpass");
+        OwnerOnly.write(file, "*:*:*:postgres:" + admin(server).password() + "\n");
+        Os.chown(file, user);
+        return file;
+    }
+
+    /** A libpq connection string to {@code address} as the administrator, with the password in {@code passfile}. */
+    private static String conninfo(String address, Path passfile) {
+        String[] hp = ConfigValues.address("upstream", address);
+        return "host=" + hp[0] + " port=" + hp[1] + " user=postgres passfile="
+                + ConfigValues.path("pgpass file", passfile);
+    }
+
+    private static Secrets.Login admin(Instance server) throws IOException {
+        return server.secrets().of(server).admin();
+    }
+
+    private static void dropSlot(Secrets.Login login, String address, String slot) throws SQLException {
+        try (Connection c = Sql.connect(login, address, null)) {
             if (Sql.one(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = " + Sql.literal(slot)) != null) {
                 Sql.exec(c, "SELECT pg_drop_replication_slot(" + Sql.literal(slot) + ")");
             }
@@ -337,9 +365,9 @@ public final class PostgresServers implements DatabaseServers {
      * Drops the slot unless a walsender still holds it (false: not yet); any other error gives up, true, as a slot
      * that cannot be dropped now will not be by waiting.
      */
-    private static boolean dropped(String address, String slot) {
+    private static boolean dropped(Secrets.Login login, String address, String slot) {
         try {
-            dropSlot(address, slot);
+            dropSlot(login, address, slot);
             return true;
         } catch (SQLException e) {
             return !String.valueOf(e.getMessage()).contains("is active");

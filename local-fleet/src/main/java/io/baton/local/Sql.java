@@ -14,21 +14,40 @@ public final class Sql {
 
     private Sql() {}
 
-    /** A connection as the engine's administrator, on {@code host:port}. */
-    public static Connection admin(String engine, String address, String database) throws SQLException {
+    /** A connection as {@code login} (the deployment's administrator, as a rule) on {@code host:port}. */
+    public static Connection connect(Secrets.Login login, String address, String database) throws SQLException {
         Properties p = new Properties();
         String url;
-        if (Engines.MARIADB.equals(engine)) {
+        p.setProperty("user", login.user());
+        p.setProperty("password", login.password());
+        if (Engines.MARIADB.equals(login.engine())) {
             p.setProperty("connectTimeout", "3000");
-            p.setProperty("user", "root");
             url = "jdbc:mariadb://" + address + "/" + (database == null ? "" : database);
         } else {
             p.setProperty("connectTimeout", "3");
-            p.setProperty("user", "postgres");
             p.setProperty("ApplicationName", "baton");
             url = "jdbc:postgresql://" + address + "/" + (database == null ? "postgres" : database);
         }
         return DriverManager.getConnection(url, p);
+    }
+
+    /** A connection to a server as its deployment's administrator. */
+    public static Connection admin(Instance server) throws SQLException {
+        return connect(login(server), server.address(), null);
+    }
+
+    /** The administrator's login of a server's deployment. */
+    public static Secrets.Login login(Instance server) throws SQLException {
+        return credentials(server).admin();
+    }
+
+    /** The passwords of a server's deployment, for a caller that speaks SQL. */
+    public static Secrets.Credentials credentials(Instance server) throws SQLException {
+        try {
+            return server.secrets().of(server);
+        } catch (java.io.IOException e) {
+            throw new SQLException("the passwords of " + server.deployment() + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     public static String one(Connection c, String query) throws SQLException {
@@ -65,14 +84,14 @@ public final class Sql {
         }
     }
 
-    public static String one(String engine, String address, String query) throws SQLException {
-        try (Connection c = admin(engine, address, null)) {
+    public static String one(Instance server, String query) throws SQLException {
+        try (Connection c = admin(server)) {
             return one(c, query);
         }
     }
 
-    public static void exec(String engine, String address, String... statements) throws SQLException {
-        try (Connection c = admin(engine, address, null)) {
+    public static void exec(Instance server, String... statements) throws SQLException {
+        try (Connection c = admin(server)) {
             exec(c, statements);
         }
     }

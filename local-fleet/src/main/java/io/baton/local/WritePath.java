@@ -34,11 +34,24 @@ public record WritePath(LocalFleet fleet, String deployment, String engine, Stri
         return properties().getProperty("database");
     }
 
-    /** The JDBC URL an application server of the deployment uses (PostgreSQL: through PgBouncer). */
+    /**
+     * The JDBC URL an application server of the deployment uses (PostgreSQL: through PgBouncer), without the
+     * login: that is {@link #appLogin()}, given separately.
+     */
     public String jdbcUrl() throws IOException {
         return pooled()
-                ? "jdbc:postgresql://" + address() + "/" + database() + "?user=app&prepareThreshold=0"
-                : "jdbc:mariadb://" + target() + "/" + database() + "?user=app&password=app";
+                ? "jdbc:postgresql://" + address() + "/" + database() + "?prepareThreshold=0"
+                : "jdbc:mariadb://" + target() + "/" + database();
+    }
+
+    /** The login of the deployment's applications. */
+    public Secrets.Login appLogin() throws IOException {
+        return credentials().app();
+    }
+
+    /** The deployment's passwords. */
+    Secrets.Credentials credentials() throws IOException {
+        return fleet.secrets().of(deployment, engine);
     }
 
     public boolean pooled() {

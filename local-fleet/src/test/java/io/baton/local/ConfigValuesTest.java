@@ -73,11 +73,24 @@ class ConfigValuesTest {
 
     @Test
     void mariadbReplicationIsPointedOnlyAtAnAddress() {
-        assertThat(MariadbServers.changeMaster("127.0.10.4:3306", "slave_pos"))
-                .startsWith("CHANGE MASTER TO master_host = '127.0.10.4', master_port = 3306");
-        assertThatThrownBy(() -> MariadbServers.changeMaster("127.0.10.4:3306, master_user = 'x'", "slave_pos"))
+        Secrets.Login root = new Secrets.Login(Engines.MARIADB, "root", "pw'; DROP TABLE x; --");
+        assertThat(MariadbServers.changeMaster("127.0.10.4:3306", root, "slave_pos"))
+                .startsWith("CHANGE MASTER TO master_host = '127.0.10.4', master_port = 3306")
+                .contains("master_password = 'pw''; DROP TABLE x; --'");
+        assertThatThrownBy(() -> MariadbServers.changeMaster("127.0.10.4:3306, master_user = 'x'", root, "slave_pos"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MariadbServers.changeMaster("127.0.10.4:3306", "no; DROP TABLE x"))
+        assertThatThrownBy(() -> MariadbServers.changeMaster("127.0.10.4:3306", root, "no; DROP TABLE x"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPathInAConnectionStringHasNothingToEscape() {
+        assertThat(ConfigValues.path("pgpass", java.nio.file.Path.of("/tmp/baton-x/instances/a-1/pgpass")))
+                .isEqualTo("/tmp/baton-x/instances/a-1/pgpass");
+        for (String bad : new String[] {"/tmp/a b/pgpass", "/tmp/a'b", "relative/pgpass", "/tmp/a\nb"}) {
+            assertThatThrownBy(() -> ConfigValues.path("pgpass", java.nio.file.Path.of(bad)))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

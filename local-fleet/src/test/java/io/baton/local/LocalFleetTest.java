@@ -1,12 +1,20 @@
 package io.baton.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.common.Wait;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,6 +64,7 @@ class LocalFleetTest {
                     .isEqualTo(3);
         }
         assertThat(master.host()).isNotEqualTo(slave.host()).startsWith("127.0.");
+        passwordsAreTheDeploymentsAlone(engine, master, slave, path);
 
         if (Engines.POSTGRESQL.equals(engine)) {
             PostgresServers pg = (PostgresServers) servers;
@@ -70,19 +79,86 @@ class LocalFleetTest {
         fleet.destroy("t");
         assertThat(Files.exists(third.dir())).isFalse();
         if (Engines.POSTGRESQL.equals(engine)) {
-            assertThat(Sql.one(engine, master.address(), "SELECT count(*) FROM pg_replication_slots"))
+            assertThat(Sql.one(master, "SELECT count(*) FROM pg_replication_slots"))
                     .as("the destroyed replica's slot is dropped")
                     .isEqualTo("1");
         }
     }
 
-    static Connection app(String engine, String address) throws Exception {
-        return Engines.MARIADB.equals(engine)
-                ? DriverManager.getConnection("jdbc:mariadb://" + address + "/shop", "app", "app")
-                : DriverManager.getConnection("jdbc:postgresql://" + address + "/shop?user=app&prepareThreshold=0");
+    private Connection app(String engine, String address) throws Exception {
+        return connect(engine, address, fleet.secrets().of("shop", engine).app());
     }
 
-    private static void write(String engine, String address, int id) throws Exception {
+    /**
+     * Each server, and the write path, takes the deployment's passwords and no other; they are kept where only this
+     * user can read them, and no server's log holds them.
+     */
+    private void passwordsAreTheDeploymentsAlone(String engine, Instance master, Instance slave, WritePath path)
+            throws Exception {
+        Secrets.Credentials credentials = fleet.secrets().of("shop", engine);
+        Secrets.Login app = credentials.app();
+        Secrets.Login admin = credentials.admin();
+        for (String address : List.of(master.address(), slave.address(), path.address())) {
+            for (Secrets.Login wrong : List.of(
+                    new Secrets.Login(engine, app.user(), "app"),
+                    new Secrets.Login(engine, app.user(), ""),
+                    new Secrets.Login(engine, admin.user(), ""),
+                    new Secrets.Login(engine, admin.user(), app.password()))) {
+                assertThatThrownBy(() -> connect(engine, address, wrong).close())
+                        .as("%s at %s with a wrong password", wrong, address)
+                        .isInstanceOf(SQLException.class);
+            }
+            try (Connection c = connect(engine, address, app)) {
+                assertThat(Sql.one(c, "SELECT 1")).isEqualTo("1");
+            }
+        }
+        assertThat(Sql.one(master, "SELECT 1")).as("the administrator's login").isEqualTo("1");
+        if (path.pooled()) {
+            assertThatThrownBy(() -> AdminConsole.open(path.host(), path.port(), app.password()))
+                    .as("PgBouncer's console with another password")
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("refused the console's login");
+        }
+
+        Path secrets = fleet.root().resolve("secrets");
+        assertThat(Files.getPosixFilePermissions(secrets)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(secrets.resolve("shop.properties")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        try (Stream<Path> files = Files.walk(fleet.root())) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String name = file.getFileName().toString();
+                boolean holdsPasswords = file.startsWith(secrets)
+                        || Set.of("pgpass", "db-password").contains(name);
+                if (holdsPasswords) {
+                    assertThat(Files.getPosixFilePermissions(file))
+                            .as(file.toString())
+                            .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+                } else if (name.endsWith(".log")
+                        || name.endsWith(".cnf")
+                        || name.endsWith(".ini")
+                        || name.endsWith(".conf")
+                        || name.equals("users.txt")) {
+                    String text = Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    assertThat(text)
+                            .as("%s holds no password", file)
+                            .doesNotContain(app.password())
+                            .doesNotContain(admin.password());
+                }
+            }
+        }
+    }
+
+    static Connection connect(String engine, String address, Secrets.Login login) throws Exception {
+        return Engines.MARIADB.equals(engine)
+                ? DriverManager.getConnection(
+                        "jdbc:mariadb://" + address + "/shop?connectTimeout=3000", login.user(), login.password())
+                : DriverManager.getConnection(
+                        "jdbc:postgresql://" + address + "/shop?prepareThreshold=0&connectTimeout=3",
+                        login.user(),
+                        login.password());
+    }
+
+    private void write(String engine, String address, int id) throws Exception {
         try (Connection c = app(engine, address)) {
             Sql.exec(
                     c,
@@ -91,7 +167,7 @@ class LocalFleetTest {
         }
     }
 
-    private static int awaitCount(String engine, String address, int expected) throws Exception {
+    private int awaitCount(String engine, String address, int expected) throws Exception {
         try {
             return Wait.forThe(address + " to hold " + expected + " rows", Duration.ofSeconds(10))
                     .every(Duration.ofMillis(50))
@@ -105,7 +181,7 @@ class LocalFleetTest {
     }
 
     /** The rows written so far, 0 while the server does not answer. */
-    private static int count(String engine, String address) throws Exception {
+    private int count(String engine, String address) throws Exception {
         try (Connection c = app(engine, address)) {
             return Integer.parseInt(Sql.one(c, "SELECT count(*) FROM writes"));
         } catch (java.sql.SQLException notYet) {

@@ -6,6 +6,7 @@ import io.baton.local.LocalFleet;
 import io.baton.local.Sql;
 import io.baton.saga.StepFailedException;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,22 @@ public abstract class LocalReplication implements ReplicationDriver {
     @Override
     public boolean serves(String engine) {
         return engine().equals(Engines.of(engine));
+    }
+
+    /** A connection to a server of the deployment as its administrator. */
+    protected Connection admin(String deployment, Node node) throws SQLException {
+        try {
+            return Sql.connect(fleet.secrets().of(deployment, engine()).admin(), node.address(), null);
+        } catch (IOException e) {
+            throw new SQLException("the passwords of " + deployment + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** One value of a query on a server of the deployment. */
+    protected String one(String deployment, Node node, String query) throws SQLException {
+        try (Connection c = admin(deployment, node)) {
+            return Sql.one(c, query);
+        }
     }
 
     protected Instance instance(Node node) throws StepFailedException {
@@ -76,7 +93,7 @@ public abstract class LocalReplication implements ReplicationDriver {
 
     private String position(Instance i) {
         try {
-            return Sql.one(i.engine(), i.address(), positionQuery());
+            return Sql.one(i, positionQuery());
         } catch (SQLException e) {
             return null;
         }

@@ -2,6 +2,7 @@ package io.baton.launcher.load;
 
 import io.baton.common.Wait;
 import io.baton.local.Engines;
+import io.baton.local.Secrets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -35,6 +36,7 @@ public final class WriteLoad implements AutoCloseable {
     static final String TABLE = "baton_writes";
 
     private final String engine;
+    private final Secrets.Login login;
     private final Supplier<String> writePath;
     private final String database;
     private final long maxWrites;
@@ -49,17 +51,20 @@ public final class WriteLoad implements AutoCloseable {
     private String lastError;
 
     /**
+     * @param login the deployment's application login
      * @param writePath where to connect now, asked again after every failure
      * @param pauseMicros the pause between two writes, to leave the machine to the upgrade
      */
     public WriteLoad(
             String engine,
+            Secrets.Login login,
             Supplier<String> writePath,
             String database,
             long maxWrites,
             Duration maxTime,
             long pauseMicros) {
         this.engine = Engines.of(engine);
+        this.login = login;
         this.writePath = writePath;
         this.database = database;
         this.maxWrites = maxWrites;
@@ -174,12 +179,15 @@ public final class WriteLoad implements AutoCloseable {
         if (Engines.MARIADB.equals(engine)) {
             return DriverManager.getConnection(
                     "jdbc:mariadb://" + address + "/" + database + "?connectTimeout=2000&socketTimeout=10000",
-                    "app",
-                    "app");
+                    login.user(),
+                    login.password());
         }
         // PgBouncer pools per transaction: no server-side prepared statements
-        return DriverManager.getConnection("jdbc:postgresql://" + address + "/" + database
-                + "?user=app&prepareThreshold=0&connectTimeout=3&socketTimeout=30");
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + address + "/" + database
+                        + "?prepareThreshold=0&connectTimeout=3&socketTimeout=30",
+                login.user(),
+                login.password());
     }
 
     @Override

@@ -49,9 +49,11 @@ public class LocalCloudProvider implements CloudProvider {
     public String launch(String deployment, ServerView server, Launch how) throws Exception {
         if (server.role() == Role.APP) {
             Instance instance = fleet.create(server.id(), server.name(), deployment, Engines.APP);
-            var path = fleet.writePath(deployment);
-            String database = path.isPresent() ? path.get().jdbcUrl() : null;
-            fleet.appServers().start(instance, server.inputs() == null ? Map.of() : server.inputs(), database);
+            fleet.appServers()
+                    .start(
+                            instance,
+                            server.inputs() == null ? Map.of() : server.inputs(),
+                            fleet.writePath(deployment).orElse(null));
             return instance.address();
         }
         if (server.role() == Role.LB) {
@@ -98,7 +100,7 @@ public class LocalCloudProvider implements CloudProvider {
             Wait.forThe(server.name() + " at " + instance.address() + " to accept connections", timeout)
                     .every(Duration.ofMillis(100))
                     .ignoring(SQLException.class)
-                    .until(() -> Sql.one(instance.engine(), instance.address(), "SELECT 1") != null);
+                    .until(() -> Sql.one(instance, "SELECT 1") != null);
         } catch (Wait.TimedOut e) {
             throw new StepFailedException(e.getMessage() + "; its log is " + instance.log());
         }

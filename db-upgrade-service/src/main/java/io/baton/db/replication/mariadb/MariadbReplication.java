@@ -53,7 +53,7 @@ public class MariadbReplication extends LocalReplication {
         long started = System.currentTimeMillis();
         String target;
         try {
-            target = Sql.one(Engines.MARIADB, master.address(), "SELECT @@gtid_binlog_pos");
+            target = one(deployment, master, "SELECT @@gtid_binlog_pos");
         } catch (SQLException e) {
             throw new StepFailedException(
                     master.name() + " at " + master.address() + " does not answer: " + e.getMessage());
@@ -66,7 +66,7 @@ public class MariadbReplication extends LocalReplication {
                     .stopIf(aborted, SagaRules.ABORTED)
                     .ignoring(SQLException.class)
                     .untilValue(() -> {
-                        try (Connection c = Sql.admin(Engines.MARIADB, replica.address(), null)) {
+                        try (Connection c = admin(deployment, replica)) {
                             return applied(c, target, System.nanoTime() + 200_000_000L)
                                     ? Sql.one(c, "SELECT @@gtid_slave_pos")
                                     : null;
@@ -93,8 +93,8 @@ public class MariadbReplication extends LocalReplication {
         var path = fleet.writePath(deployment)
                 .orElseThrow(() ->
                         new StepFailedException("deployment " + deployment + " has no write path in the local cloud"));
-        try (Connection o = Sql.admin(Engines.MARIADB, old.address(), null);
-                Connection n = Sql.admin(Engines.MARIADB, next.address(), null)) {
+        try (Connection o = Sql.admin(old);
+                Connection n = Sql.admin(next)) {
             long fencedAt = System.nanoTime();
             String finalPosition;
             String applied;
@@ -121,7 +121,7 @@ public class MariadbReplication extends LocalReplication {
             fleet.update(next.following(null, null));
             if (!Sql.exists(o, "SHOW SLAVE STATUS")) {
                 // the old master follows the new one from everything it wrote itself
-                Sql.exec(o, MariadbServers.changeMaster(next.address(), "current_pos"), "START SLAVE");
+                Sql.exec(o, MariadbServers.changeMaster(next.address(), Sql.login(old), "current_pos"), "START SLAVE");
             }
             fleet.update(old.following(next.address(), null));
             LOG.infof(
@@ -137,7 +137,7 @@ public class MariadbReplication extends LocalReplication {
 
     @Override
     public MasterCheck verifyMaster(String deployment, Node master) throws StepFailedException {
-        try (Connection c = Sql.admin(Engines.MARIADB, master.address(), null)) {
+        try (Connection c = admin(deployment, master)) {
             if (!"0".equals(Sql.one(c, "SELECT @@read_only"))) {
                 throw new StepFailedException(master.name() + " is read-only");
             }

@@ -54,7 +54,7 @@ public class PostgresReplication extends LocalReplication {
     public CatchUp awaitCatchUp(String deployment, Node master, Node replica, Duration timeout, BooleanSupplier aborted)
             throws StepFailedException, InterruptedException {
         long started = System.currentTimeMillis();
-        String target = query(master, "SELECT pg_current_wal_lsn()");
+        String target = query(deployment, master, "SELECT pg_current_wal_lsn()");
         try {
             String applied = Wait.forThe(
                             replica.name() + " to replay " + master.name() + "'s WAL up to " + target, timeout)
@@ -62,7 +62,7 @@ public class PostgresReplication extends LocalReplication {
                     .stopIf(aborted, SagaRules.ABORTED)
                     .ignoring(SQLException.class)
                     .untilValue(() -> {
-                        String now = Sql.one(Engines.POSTGRESQL, replica.address(), "SELECT pg_last_wal_replay_lsn()");
+                        String now = one(deployment, replica, "SELECT pg_last_wal_replay_lsn()");
                         return now != null && lsn(now) >= lsn(target) ? now : null;
                     });
             return new CatchUp(target, applied, System.currentTimeMillis() - started);
@@ -95,7 +95,7 @@ public class PostgresReplication extends LocalReplication {
             String applied;
             if (inRecovery(next)) {
                 // a checkpoint now leaves the shutdown checkpoint, inside the fence, little to write
-                Sql.exec(Engines.POSTGRESQL, old.address(), "CHECKPOINT");
+                Sql.exec(old, "CHECKPOINT");
                 fencedAt = System.nanoTime();
                 phases = new Laps(fencedAt);
                 bouncer.pause();
@@ -126,7 +126,7 @@ public class PostgresReplication extends LocalReplication {
             } else {
                 // promoted before a restart of this service: finish what remains
                 finalPosition = switchovers.finalPosition(oldMaster, candidate).orElse("unknown");
-                applied = query(candidate, "SELECT pg_current_wal_lsn()");
+                applied = query(deployment, candidate, "SELECT pg_current_wal_lsn()");
             }
             path.pointAt(next.address());
             phases.lap("re-point");
@@ -150,7 +150,7 @@ public class PostgresReplication extends LocalReplication {
 
     @Override
     public MasterCheck verifyMaster(String deployment, Node master) throws StepFailedException {
-        try (Connection c = Sql.admin(Engines.POSTGRESQL, master.address(), null)) {
+        try (Connection c = admin(deployment, master)) {
             if ("t".equals(Sql.one(c, "SELECT pg_is_in_recovery()"))) {
                 throw new StepFailedException(master.name() + " is still a replica (in recovery)");
             }
@@ -179,7 +179,7 @@ public class PostgresReplication extends LocalReplication {
     /** The candidate's replay position once it is past {@code position}; null when the deadline passed first. */
     private static String awaitReplayed(Instance candidate, String position, long deadlineNanos)
             throws SQLException, InterruptedException {
-        try (Connection c = Sql.admin(Engines.POSTGRESQL, candidate.address(), null)) {
+        try (Connection c = Sql.admin(candidate)) {
             return Wait.forThe(candidate.name() + " to replay past " + position, deadlineNanos)
                     .every(Duration.ofMillis(2))
                     .untilValue(() -> {
@@ -194,7 +194,7 @@ public class PostgresReplication extends LocalReplication {
 
     /** pg_promote(wait => true) looks every 100 ms; asking every 2 ms shortens the fence by as much. */
     private static void promote(Instance server) throws SQLException, StepFailedException, InterruptedException {
-        try (Connection c = Sql.admin(Engines.POSTGRESQL, server.address(), null)) {
+        try (Connection c = Sql.admin(server)) {
             Sql.exec(c, "SELECT pg_promote(false)");
             Wait.forThe(server.name() + " to leave recovery once promoted", Duration.ofSeconds(60))
                     .every(Duration.ofMillis(2))
@@ -205,12 +205,12 @@ public class PostgresReplication extends LocalReplication {
     }
 
     private static boolean inRecovery(Instance server) throws SQLException {
-        return "t".equals(Sql.one(Engines.POSTGRESQL, server.address(), "SELECT pg_is_in_recovery()"));
+        return "t".equals(Sql.one(server, "SELECT pg_is_in_recovery()"));
     }
 
-    private static String query(Node node, String sql) throws StepFailedException {
+    private String query(String deployment, Node node, String sql) throws StepFailedException {
         try {
-            return Sql.one(Engines.POSTGRESQL, node.address(), sql);
+            return one(deployment, node, sql);
         } catch (SQLException e) {
             throw new StepFailedException(
                     node.name() + " at " + node.address() + " does not answer: " + e.getMessage());
