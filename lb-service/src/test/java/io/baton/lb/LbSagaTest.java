@@ -16,6 +16,9 @@ import io.baton.infra.BatonTestInfra;
 import io.baton.infra.KafkaProbe;
 import io.baton.lb.balancer.LoadBalancer;
 import io.baton.lb.sim.SimLoadBalancer;
+import io.baton.saga.Executions;
+import io.baton.saga.RefusedRuns;
+import io.baton.saga.StepExecution;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,6 +37,12 @@ class LbSagaTest {
 
     @Inject
     SimLoadBalancer lb;
+
+    @Inject
+    RefusedRuns refusedRuns;
+
+    @Inject
+    Executions executions;
 
     static SagaEvent requested(String deployment, ApplicationUpgrade.DrainMode drainBy, Duration ttl) {
         List<StepName> names = List.of(
@@ -126,5 +135,93 @@ class LbSagaTest {
                 Duration.ofMillis(300),
                 Duration.ofMinutes(10));
         assertThat(done.slip().facts()).containsEntry("drained", "false").containsEntry("sessionsCut", "2");
+    }
+
+    /**
+     * The broker refuses the report of a done step for good (a record too large): the step is undone, as a failed one
+     * would be, and reported failed with the broker's reason in an event made from the slip it started with, so the
+     * saga rolls back instead of waiting. Told twice (a restart tells again), it acts once.
+     */
+    @Test
+    void aDoneStepWhoseReportTheBrokerRefusedIsUndoneAndReportedFailed() {
+        String deployment = "lb-refused-" + UUID.randomUUID().toString().substring(0, 8);
+        lb.addReady(deployment, "app-1", "app-1:80");
+        lb.addReady(deployment, "app-2", "app-2:80");
+        SagaEvent requested = requested(deployment, ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
+        // the attach is followed by a step of cloud-service, which does not run here: the saga stops after it
+        List<SlipStep> steps = List.of(
+                SlipStep.pending(0, StepName.ATTACH_NEW_SERVERS, false),
+                SlipStep.pending(1, StepName.UPDATE_ARRAY, false));
+        SagaEvent request = new SagaEvent(
+                requested.upgradeId(),
+                deployment,
+                UpgradeKind.APPLICATION,
+                Phase.REQUESTED,
+                -1,
+                null,
+                new RoutingSlip(steps, requested.slip().facts()),
+                requested.spec(),
+                Instant.now());
+        String attached = "baton.lb.servers-attached.v1";
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            kafka.sendCloudEvent(
+                    Owner.PLANNER.topic(),
+                    request.upgradeId(),
+                    request.type(Owner.PLANNER),
+                    Owner.PLANNER.source(),
+                    Json.write(request));
+            SagaEvent done = Json.read(
+                    kafka
+                            .await(
+                                    rs -> rs.stream()
+                                            .anyMatch(r -> request.upgradeId().equals(r.key())
+                                                    && r.type().equals(attached)),
+                                    Duration.ofSeconds(60),
+                                    Owner.LB.topic())
+                            .stream()
+                            .filter(r -> request.upgradeId().equals(r.key())
+                                    && r.type().equals(attached))
+                            .findFirst()
+                            .orElseThrow()
+                            .value(),
+                    SagaEvent.class);
+            assertThat(lb.members(deployment))
+                    .extracting(LoadBalancer.Member::server)
+                    .contains("app-3", "app-4");
+
+            String reason = "the broker refused event " + attached + ": RecordTooLargeException";
+            refusedRuns.refused(done, reason);
+            refusedRuns.refused(done, reason);
+
+            List<SagaEvent> failures = kafka
+                    .await(
+                            rs -> rs.stream()
+                                    .anyMatch(r -> request.upgradeId().equals(r.key())
+                                            && r.type().endsWith("-failed.v1")),
+                            Duration.ofSeconds(60),
+                            Owner.LB.topic())
+                    .stream()
+                    .filter(r -> request.upgradeId().equals(r.key()) && r.type().endsWith("-failed.v1"))
+                    .map(r -> Json.read(r.value(), SagaEvent.class))
+                    .toList();
+            assertThat(failures).hasSize(1);
+            SagaEvent failure = failures.get(0);
+            assertThat(failure.phase()).isEqualTo(Phase.STEP_FAILED);
+            assertThat(failure.step()).isZero();
+            assertThat(failure.reason())
+                    .contains("ATTACH_NEW_SERVERS was done, but its report could not be sent")
+                    .contains("RecordTooLargeException");
+            assertThat(failure.slip().facts())
+                    .as("made from the slip the step started with, without the refused report's facts")
+                    .isEqualTo(request.slip().facts());
+        }
+        assertThat(lb.members(deployment))
+                .as("the attach is undone")
+                .extracting(LoadBalancer.Member::server)
+                .containsExactlyInAnyOrder("app-1", "app-2");
+        assertThat(executions.of(request.upgradeId())).singleElement().satisfies(x -> {
+            assertThat(x.state).isEqualTo(StepExecution.State.FAILED);
+            assertThat(x.outcome).contains("could not be sent");
+        });
     }
 }

@@ -68,6 +68,26 @@ public class Executions {
                 });
     }
 
+    /**
+     * Takes back the outcome of a run that ended DONE but whose event the broker refused, replacing it with {@code
+     * outcome} (a failure) and its event. Returns whether it did: a run already taken back, or never done, is left.
+     */
+    public Uni<Boolean> retract(Mutiny.Session s, String executionId, SagaEvent trigger, Outcome outcome) {
+        return s.find(StepExecution.class, executionId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(x -> {
+                    if (x == null || x.state != State.DONE || !failed(outcome)) {
+                        return Uni.createFrom().item(false);
+                    }
+                    x.state = State.FAILED;
+                    x.outcome = describe(outcome);
+                    x.finishedAt = Instant.now();
+                    return outcome.announce(trigger, x.finishedAt)
+                            .map(event -> outbox.add(s, event))
+                            .orElse(Uni.createFrom().voidItem())
+                            .replaceWith(true);
+                });
+    }
+
     private static boolean failed(Outcome outcome) {
         return outcome instanceof Outcome.Failed || outcome instanceof Outcome.CompensationFailed;
     }

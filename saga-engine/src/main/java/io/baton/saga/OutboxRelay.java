@@ -85,6 +85,7 @@ public class OutboxRelay {
     }
 
     void start(@Observes StartupEvent event) {
+        remind();
         running = true;
         Thread thread = new Thread(this::loop, "outbox-relay");
         thread.setDaemon(true);
@@ -216,12 +217,31 @@ public class OutboxRelay {
                 .setParameter("id", record.id)
                 .executeUpdate());
         sent.add(record.id);
+        tell(record, reason);
+    }
+
+    private void tell(OutboxRecord record, String reason) {
         for (RefusedEvents listener : refusedListeners) {
             try {
                 listener.refused(Json.read(record.payload, SagaEvent.class), reason);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "could not act on the refused event %s", record.eventId);
             }
+        }
+    }
+
+    /**
+     * Tells the listeners again of the events set aside in the last week: the service may have stopped between
+     * setting one aside and acting on it. Each listener acts once (it checks what it recorded), so a second telling
+     * changes nothing.
+     */
+    private void remind() {
+        List<OutboxRecord> refused = tx.run(s -> s.createSelectionQuery(
+                        "from OutboxRecord where refusedAt > :since order by id", OutboxRecord.class)
+                .setParameter("since", Instant.now().minus(Duration.ofDays(7)))
+                .getResultList());
+        for (OutboxRecord record : refused) {
+            tell(record, record.refusedReason);
         }
     }
 

@@ -2,6 +2,7 @@ package io.baton.saga;
 
 import io.baton.common.Wait;
 import io.baton.contracts.Json;
+import io.baton.contracts.Phase;
 import io.baton.contracts.SagaEvent;
 import io.baton.contracts.SlipStep;
 import io.baton.contracts.StepName;
@@ -200,6 +201,64 @@ public class StepRunner {
                 .map(aborted -> SagaRules.afterAction(step, done, aborted)));
     }
 
+    /**
+     * The broker refused for good the event that reported one of this service's runs (facts too large for it, say),
+     * so the saga cannot go on from it. A done action is undone, as a failed one is, and reported failed with the
+     * broker's reason, in an event made from the slip the run started with (which the broker took); a done undo is
+     * reported as a compensation that failed, for an operator. Acts once: a run already taken back is left.
+     */
+    public void retract(SagaEvent refused, String brokerReason) {
+        Mode mode = refused.phase() == Phase.STEP_COMPENSATED ? Mode.COMPENSATION : Mode.ACTION;
+        if (refused.phase() != Phase.STEP_COMPLETED
+                && refused.phase() != Phase.STEP_COMPENSATED
+                && refused.phase() != Phase.STEP_FAILED) {
+            return;
+        }
+        String id = StepExecution.key(refused.upgradeId(), refused.step(), mode);
+        if (!claims.add(id)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    retract(id, mode, brokerReason);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "could not take back %s; it is tried again at the next start", id);
+                } finally {
+                    claims.remove(id);
+                }
+            });
+        } catch (RejectedExecutionException stoppingAlready) {
+            claims.remove(id);
+        }
+    }
+
+    private void retract(String id, Mode mode, String brokerReason) {
+        StepExecution x = tx.run(s -> s.find(StepExecution.class, id));
+        if (x == null || x.state != StepExecution.State.DONE) {
+            return;
+        }
+        SagaEvent trigger = Json.read(x.trigger, SagaEvent.class);
+        SlipStep step = trigger.slip().step(x.stepIndex);
+        StepHandler handler = handlers.get(step.name());
+        StepContext context = new StepContext(trigger, step, () -> aborts.isAborted(trigger.upgradeId()));
+        Outcome outcome;
+        if (mode == Mode.ACTION) {
+            LOG.errorf("step %s of upgrade %s is undone: %s", step.name(), trigger.upgradeId(), brokerReason);
+            undoPartialStep(handler, context);
+            outcome = new Outcome.Failed(
+                    step,
+                    step.name() + " was done, but its report could not be sent (" + brokerReason + "); it was undone"
+                            + " and the upgrade rolls back. Send smaller inputs, or raise the topics' size limit.");
+        } else {
+            outcome = new Outcome.CompensationFailed(
+                    step,
+                    step.name() + " was undone, but its report could not be sent (" + brokerReason + "); the"
+                            + " rollback stops here for an operator.");
+        }
+        record(id, context, s -> Uni.createFrom().item(outcome), executions::retract);
+    }
+
     private void undoPartialStep(StepHandler handler, StepContext context) {
         if (handler == null || !context.step().compensable()) {
             return;
@@ -252,14 +311,22 @@ public class StepRunner {
      * {@code baton.saga.record-timeout}; past that the run stays RUNNING and the sweep runs it again.
      */
     private void record(String id, StepContext context, Function<Mutiny.Session, Uni<Outcome>> outcome) {
+        record(id, context, outcome, executions::finish);
+    }
+
+    /** How an outcome is written: {@link Executions#finish} or {@link Executions#retract}. */
+    private interface Ending {
+        Uni<Boolean> write(Mutiny.Session s, String id, SagaEvent trigger, Outcome outcome);
+    }
+
+    private void record(String id, StepContext context, Function<Mutiny.Session, Uni<Outcome>> outcome, Ending ending) {
         try {
             Wait.forThe("the database to record the outcome of " + id, config.recordTimeout())
                     .backingOff(Duration.ofMillis(100), Duration.ofSeconds(5))
                     .stopIf(() -> stopping, "the service is stopping")
                     .untilValue(() -> {
                         try {
-                            return tx.run(
-                                    s -> outcome.apply(s).chain(o -> executions.finish(s, id, context.trigger(), o)));
+                            return tx.run(s -> outcome.apply(s).chain(o -> ending.write(s, id, context.trigger(), o)));
                         } catch (RuntimeException e) {
                             if (!Failures.isTransient(e)) {
                                 throw e;
