@@ -28,6 +28,9 @@ class ComposeIT {
     /** The key pair the composed services trust (mounted from .baton/keys), made before they start. */
     static final Tokens.Keys KEYS = keys();
 
+    /** The Kafka passwords compose/make-secrets makes (the broker's and each service's env file), made before. */
+    static final boolean SECRETS = makeSecrets();
+
     @Container
     static final ComposeContainer COMPOSE = new ComposeContainer(
                     new File(System.getProperty("baton.home", ".."), "docker-compose.yml"))
@@ -36,6 +39,23 @@ class ComposeIT {
             .withExposedService("cloud-service", 7071, ready())
             .withExposedService("db-upgrade-service", 7072, ready())
             .withExposedService("lb-service", 7073, ready());
+
+    static boolean makeSecrets() {
+        Path script = Path.of(System.getProperty("baton.home", "..")).resolve("compose/make-secrets");
+        try {
+            Process p =
+                    new ProcessBuilder("bash", script.toString()).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(script + " exited with " + p.exitValue());
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     static Tokens.Keys keys() {
         try {
