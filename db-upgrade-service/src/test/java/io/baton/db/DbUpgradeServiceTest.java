@@ -85,6 +85,7 @@ class DbUpgradeServiceTest {
                 slip,
                 new UpgradeSpec(new DatabaseUpgrade(Classification.MINOR, "size", change, change, topology), false),
                 Instant.now());
+        requestOf(launched);
         kafka.sendCloudEvent(
                 Owner.CLOUD.topic(), upgradeId, launched.type(Owner.CLOUD), Owner.CLOUD.source(), Json.write(launched));
 
@@ -178,6 +179,7 @@ class DbUpgradeServiceTest {
                 new RoutingSlip(steps, Map.of()),
                 new UpgradeSpec(null, app, false),
                 Instant.now());
+        requestOf(backedUp);
         kafka.sendCloudEvent(
                 Owner.CLOUD.topic(), upgradeId, backedUp.type(Owner.CLOUD), Owner.CLOUD.source(), Json.write(backedUp));
 
@@ -214,5 +216,20 @@ class DbUpgradeServiceTest {
                         .jsonPath()
                         .getList(""))
                 .isEmpty();
+    }
+
+    /**
+     * The planner's request of the upgrade an event belongs to (the same plan): a service acts only on events of an
+     * upgrade it saw requested. Its first step is cloud-service's, so db-upgrade-service only records the plan.
+     */
+    private void requestOf(SagaEvent e) {
+        SagaEvent request = new SagaEvent(
+                e.upgradeId(), e.deployment(), e.kind(), Phase.REQUESTED, -1, null, e.slip(), e.spec(), e.occurredAt());
+        kafka.sendCloudEvent(
+                Owner.PLANNER.topic(),
+                e.upgradeId(),
+                request.type(Owner.PLANNER),
+                Owner.PLANNER.source(),
+                Json.write(request));
     }
 }

@@ -7,17 +7,28 @@ import static org.hamcrest.Matchers.equalTo;
 import io.baton.contracts.ApplicationUpgrade;
 import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
+import io.baton.contracts.Phase;
+import io.baton.contracts.RoutingSlip;
 import io.baton.contracts.SagaEvent;
+import io.baton.contracts.SlipStep;
+import io.baton.contracts.StepName;
+import io.baton.contracts.StepStatus;
+import io.baton.contracts.UpgradeKind;
 import io.baton.infra.BatonTestInfra;
 import io.baton.infra.KafkaProbe;
 import io.baton.infra.Refusals;
+import io.baton.lb.balancer.LoadBalancer;
+import io.baton.lb.sim.SimLoadBalancer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +36,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 @QuarkusTest
 @QuarkusTestResource(value = BatonTestInfra.class, initArgs = @ResourceArg(name = "database", value = "baton_lb"))
 class LbServiceTest {
+
+    @Inject
+    SimLoadBalancer lb;
 
     @Test
     void isReadyAndSendsWhatIsNotASagaEventToItsDeadLetterTopic() {
@@ -211,6 +225,91 @@ class LbServiceTest {
                                     "dead-letter-reason")))
                     .allMatch(reason -> reason.contains("another plan"));
         }
+    }
+
+    /**
+     * Only the planner's request makes an upgrade known. cloud-service's report of a step that hands the baton to
+     * lb-service is not acted on for an upgrade never requested, and goes to the dead-letter topic once
+     * {@code baton.saga.park-timeout} (5 s in tests) has passed; the same report arriving before its request (topics
+     * are read in no set order) waits for it and is acted on when it comes.
+     */
+    @Test
+    void aReportOfAnUpgradeNeverRequestedIsNotActedOnAndOneAheadOfItsRequestWaitsForIt() throws Exception {
+        SagaEvent forged = handingToLb("lb-never");
+        SagaEvent early = handingToLb("lb-early");
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            for (SagaEvent request : List.of(forged, early)) {
+                lb.addReady(request.deployment(), "app-1", "app-1:80");
+                SagaEvent launched = request.next(
+                        Phase.STEP_COMPLETED,
+                        0,
+                        null,
+                        request.slip().withStatus(0, StepStatus.COMPLETED),
+                        Instant.now());
+                kafka.sendCloudEvent(
+                        Owner.CLOUD.topic(),
+                        request.upgradeId(),
+                        launched.type(Owner.CLOUD),
+                        Owner.CLOUD.source(),
+                        Json.write(launched));
+            }
+            Thread.sleep(1_500);
+            for (SagaEvent request : List.of(forged, early)) {
+                given().get("/executions/" + request.upgradeId())
+                        .then()
+                        .statusCode(200)
+                        .body("size()", equalTo(0));
+            }
+
+            kafka.sendCloudEvent(
+                    Owner.PLANNER.topic(),
+                    early.upgradeId(),
+                    early.type(Owner.PLANNER),
+                    Owner.PLANNER.source(),
+                    Json.write(early));
+            kafka.await(
+                    rs -> rs.stream()
+                            .anyMatch(r -> early.upgradeId().equals(r.key())
+                                    && r.type().equals("baton.lb.servers-attached.v1")),
+                    Duration.ofSeconds(30),
+                    Owner.LB.topic());
+
+            List<KafkaProbe.Record> letters = kafka.await(
+                    rs -> rs.stream().anyMatch(r -> forged.upgradeId().equals(r.key())),
+                    Duration.ofSeconds(30),
+                    Owner.LB.deadLetterTopic());
+            assertThat(letters.stream()
+                            .filter(r -> forged.upgradeId().equals(r.key()))
+                            .map(r -> r.ce().get("dead-letter-reason")))
+                    .singleElement()
+                    .satisfies(reason -> assertThat(reason).contains("never saw requested"));
+            assertThat(letters)
+                    .as("the early report was acted on, not dead-lettered")
+                    .noneMatch(r -> early.upgradeId().equals(r.key()));
+        }
+        given().get("/executions/" + forged.upgradeId()).then().statusCode(200).body("size()", equalTo(0));
+        assertThat(lb.members(forged.deployment()))
+                .extracting(LoadBalancer.Member::server)
+                .containsExactly("app-1");
+    }
+
+    /** A request whose first step is cloud-service's launch and whose second is lb-service's attach. */
+    private static SagaEvent handingToLb(String prefix) {
+        SagaEvent template = LbSagaTest.requested("x", ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
+        return new SagaEvent(
+                UUID.randomUUID().toString(),
+                prefix + "-" + UUID.randomUUID().toString().substring(0, 8),
+                UpgradeKind.APPLICATION,
+                Phase.REQUESTED,
+                -1,
+                null,
+                new RoutingSlip(
+                        List.of(
+                                SlipStep.pending(0, StepName.LAUNCH_APP_SERVERS, true),
+                                SlipStep.pending(1, StepName.ATTACH_NEW_SERVERS, true)),
+                        template.slip().facts()),
+                template.spec(),
+                Instant.now());
     }
 
     private static byte[] latin1(String s) {

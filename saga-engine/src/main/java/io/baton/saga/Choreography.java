@@ -47,6 +47,7 @@ public class Choreography {
     private final AbortSignals aborts;
     private final Executions executions;
     private final StepRunner runner;
+    private final DeadLetters deadLetters;
 
     public Choreography(
             SagaConfig config,
@@ -57,7 +58,8 @@ public class Choreography {
             Instance<SagaListener> listeners,
             AbortSignals aborts,
             Executions executions,
-            StepRunner runner) {
+            StepRunner runner,
+            DeadLetters deadLetters) {
         this.owner = config.owner();
         this.tx = tx;
         this.inbox = inbox;
@@ -68,6 +70,7 @@ public class Choreography {
         this.aborts = aborts;
         this.executions = executions;
         this.runner = runner;
+        this.deadLetters = deadLetters;
     }
 
     /** What a batch decided, once committed. */
@@ -101,18 +104,41 @@ public class Choreography {
      */
     public void handle(List<Received> all) {
         List<Received> events = all.stream()
-                .filter(e -> listening || SagaRules.concerns(e.event(), owner))
+                .filter(e -> listening || SagaRules.readers(e.event()).contains(owner))
                 .toList();
         if (events.isEmpty()) {
             return;
         }
+        List<Received> refused = new ArrayList<>();
         Decided decided = tx.run(s -> inbox.record(s, events).chain(fresh -> {
+            refused.clear(); // a transaction tried again starts afresh
             List<Received> news =
                     events.stream().filter(e -> fresh.contains(e.eventId())).toList();
-            return plans.check(s, news).chain(() -> notifyListeners(s, news)).chain(() -> decide(s, news));
+            return plans.admit(s, news, refused)
+                    .chain(admitted -> notifyListeners(s, admitted).chain(() -> decide(s, admitted)));
         }));
         aborts.learnt(decided.aborted());
         decided.started().forEach(runner::submit);
+        deadLetters.sendParked(refused, ANOTHER_PLAN);
+    }
+
+    static final String ANOTHER_PLAN =
+            "it came before its upgrade's request and carries another plan than the request's; not acted on";
+
+    /**
+     * Acts on the parked events of upgrades whose request has been recorded since (by another poll than the one that
+     * parked them), in one transaction; returns those whose plan differs from the recorded one, taken out of parking,
+     * for the dead-letter topic.
+     */
+    List<Received> resume(List<String> upgradeIds) {
+        List<Received> refused = new ArrayList<>();
+        Decided decided = tx.run(s -> plans.unpark(s, upgradeIds)
+                .invoke(parked -> refused.clear())
+                .chain(parked -> plans.recorded(s, upgradeIds).map(known -> Plans.matching(parked, known, refused)))
+                .chain(admitted -> notifyListeners(s, admitted).chain(() -> decide(s, admitted))));
+        aborts.learnt(decided.aborted());
+        decided.started().forEach(runner::submit);
+        return refused;
     }
 
     private Uni<Void> notifyListeners(Mutiny.Session s, List<Received> events) {

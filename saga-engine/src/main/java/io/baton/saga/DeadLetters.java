@@ -1,5 +1,6 @@
 package io.baton.saga;
 
+import io.baton.contracts.Json;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -62,6 +63,28 @@ public class DeadLetters {
                 .withHeaders(headers)
                 .build();
         return emitter.sendMessage(Message.of(r.getPayload(), Metadata.of(out)));
+    }
+
+    /** Sends events that were parked (their record is gone) with why they are dead; returns once the broker has them. */
+    public void sendParked(List<Received> events, String reason) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<Uni<Void>> sends = new java.util.ArrayList<>();
+        for (Received e : events) {
+            LOG.warnf("parked event %s of %s goes to the dead-letter topic: %s", e.eventId(), e.topic(), reason);
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("ce_id", bytes(e.eventId()));
+            headers.add("ce_type", bytes(e.type()));
+            headers.add("dead-letter-reason", bytes(reason));
+            headers.add("dead-letter-topic", bytes(e.topic()));
+            OutgoingKafkaRecordMetadata<String> out = OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(e.event().upgradeId())
+                    .withHeaders(headers)
+                    .build();
+            sends.add(emitter.sendMessage(Message.of(Json.write(e.event()), Metadata.of(out))));
+        }
+        Uni.join().all(sends).andFailFast().await().atMost(Duration.ofMinutes(3));
     }
 
     private static byte[] bytes(String s) {

@@ -33,7 +33,7 @@ public class Outbox {
         record.type = event.type(config.owner());
         record.payload = Json.write(event);
         record.concerns =
-                SagaRules.concerned(event).stream().map(Owner::code).sorted().collect(Collectors.joining(","));
+                SagaRules.readers(event).stream().map(Owner::code).sorted().collect(Collectors.joining(","));
         record.createdAt = event.occurredAt() != null ? event.occurredAt() : Instant.now();
         return session.persist(record).invoke(() -> tx.afterCommit(session, () -> relay.committed(record)));
     }

@@ -67,4 +67,15 @@ public interface SagaConfig {
     /** How often runs left RUNNING with nobody on them (their outcome could not be recorded) are run again. */
     @WithDefault("PT30S")
     Duration sweepInterval();
+
+    /**
+     * How long an event of an upgrade whose {@code upgrade-requested} this service has not seen waits for it (topics
+     * are read in no set order); then it goes to the dead-letter topic, never acted on.
+     */
+    @WithDefault("PT10M")
+    Duration parkTimeout();
+
+    /** How often parked events are looked at: acted on once their request came, dead-lettered past the timeout. */
+    @WithDefault("PT5S")
+    Duration parkSweep();
 }

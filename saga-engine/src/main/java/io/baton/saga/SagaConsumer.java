@@ -168,7 +168,7 @@ public class SagaConsumer {
                     + (event.step() >= 0 ? "about step " + event.step() + " " : "") + "comes from " + speaker.source()
                     + " only, not from " + publisher.source());
         }
-        return new Received(id, type, event);
+        return new Received(id, type, event, record.getTopic());
     }
 
     /** The service whose topic this is: each writes its own, and only its own. */

@@ -103,6 +103,20 @@ public final class SagaRules {
         return concerned(event).contains(owner);
     }
 
+    /**
+     * The services that read this event: those it {@link #concerned concerns}, and, for an {@code upgrade-requested},
+     * every owner of a step, each of which records the plan then and believes no event of an upgrade it did not see
+     * requested.
+     */
+    public static Set<Owner> readers(SagaEvent event) {
+        if (event.phase() != Phase.REQUESTED) {
+            return concerned(event);
+        }
+        Set<Owner> all = java.util.EnumSet.noneOf(Owner.class);
+        event.slip().steps().forEach(step -> all.add(step.owner()));
+        return all;
+    }
+
     /** The services whose decision about this event may be more than nothing. */
     public static Set<Owner> concerned(SagaEvent event) {
         return switch (event.phase()) {
