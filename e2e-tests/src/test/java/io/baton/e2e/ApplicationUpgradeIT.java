@@ -3,6 +3,7 @@ package io.baton.e2e;
 import static io.baton.e2e.BatonStack.awaitState;
 import static io.baton.e2e.BatonStack.fault;
 import static io.baton.e2e.BatonStack.timeout;
+import static io.baton.e2e.BatonStack.upgrade;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The application runbook through the four packaged services. */
 class ApplicationUpgradeIT {
@@ -193,6 +196,50 @@ class ApplicationUpgradeIT {
                     .isEqualTo("ROLLED_BACK");
             assertThat(state(deployment)).as("after a fault in " + step).isEqualTo(before.get(step));
         }
+    }
+
+    /**
+     * lb-service killed (SIGKILL) while each of its steps runs, then started again: the step resumes from what the
+     * balancer kept (the sim balancer's members and sessions outlive the process, as HAProxy's would) and the upgrade
+     * completes, with the new servers alone behind the balancer and no session cut.
+     */
+    @ParameterizedTest(name = "killed in {0}")
+    @EnumSource(
+            value = StepName.class,
+            names = {
+                "ATTACH_NEW_SERVERS",
+                "DRAIN_OLD_SERVERS",
+                "AWAIT_SESSIONS_DRAINED",
+                "DETACH_OLD_SERVERS",
+                "SMOKE_TEST"
+            })
+    void killingLbServiceInAnyOfItsStepsLosesNothing(StepName step) throws Exception {
+        String deployment = "k-" + step.name().toLowerCase().replace('_', '-');
+        register(deployment);
+        busy(deployment, 3, 4);
+        // the step waits a moment before it acts, long enough to be killed in
+        fault(Service.LB, "{\"step\":\"" + step + "\",\"deployment\":\"" + deployment + "\",\"delayMillis\":4000}");
+        String id = start(deployment);
+        io.baton.common.Wait.forThe(step + " to run", timeout())
+                .every(java.time.Duration.ofMillis(20))
+                .until(() ->
+                        "RUNNING".equals(upgrade(id).getString("steps.find { it.name == '" + step + "' }.outcome")));
+        stack.kill(Service.LB);
+        stack.startService(Service.LB);
+        stack.awaitReady(Service.LB, java.time.Duration.ofSeconds(90));
+
+        JsonPath done = awaitState(id, timeout(), "COMPLETED", "ROLLED_BACK", "FAILED", "COMPENSATION_FAILED");
+        assertThat(done.getString("state")).as(done.getString("failure")).isEqualTo("COMPLETED");
+        assertThat(done.getString("steps.find { it.name == 'AWAIT_SESSIONS_DRAINED' }.details.sessionsCut"))
+                .isEqualTo("0");
+        List<String> members = given().get(BatonStack.url(Service.LB) + "/balancer/" + deployment)
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("server");
+        assertThat(members).hasSize(3).doesNotContain("app-1", "app-2", "app-3");
+        assertThat(fleet(deployment).getList("servers.findAll { it.name in ['app-1', 'app-2', 'app-3'] }.state"))
+                .containsOnly("TERMINATED");
     }
 
     /** The old servers serve, and clients hold sessions on them when the upgrade starts. */

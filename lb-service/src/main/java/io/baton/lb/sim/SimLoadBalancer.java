@@ -1,8 +1,15 @@
 package io.baton.lb.sim;
 
 import io.baton.lb.balancer.LoadBalancer;
+import io.baton.saga.Rows;
+import io.baton.saga.Tx;
 import io.quarkus.arc.lookup.LookupIfProperty;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,11 +19,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * A balancer in memory that behaves as HAProxy does where an upgrade cares: a new server's health check passes only
  * after a delay and only while its health-check file is there; new sessions go to servers that are READY and
- * healthy, round robin; a draining or unhealthy server keeps its sessions until each one ends.
+ * healthy, round robin; a draining or unhealthy server keeps its sessions until each one ends. Its members and open
+ * sessions are written through to lb-service's database (tables {@code sim_member}, {@code sim_session}) and read back
+ * at start, before any step resumes: a restarted lb-service finds its balancers as HAProxy would keep them.
  */
 @ApplicationScoped
 @LookupIfProperty(name = "baton.lb.driver", stringValue = "sim")
@@ -47,10 +57,110 @@ public class SimLoadBalancer implements LoadBalancer {
 
     private final Duration healthCheckDelay;
     private final Map<String, Map<String, SimMember>> backends = new ConcurrentHashMap<>();
+    /** Where members and sessions are kept; none in a unit test, which keeps them in memory only. */
+    private final Tx tx;
+
     private int next;
 
-    public SimLoadBalancer(@ConfigProperty(name = "baton.lb.sim.health-check-delay") Duration healthCheckDelay) {
+    @Inject
+    public SimLoadBalancer(@ConfigProperty(name = "baton.lb.sim.health-check-delay") Duration healthCheckDelay, Tx tx) {
         this.healthCheckDelay = healthCheckDelay;
+        this.tx = tx;
+    }
+
+    /** A balancer in memory alone, for unit tests. */
+    public SimLoadBalancer(Duration healthCheckDelay) {
+        this(healthCheckDelay, null);
+    }
+
+    /** Reads the balancers back, before the step runner resumes the steps that use them (priority 500). */
+    void load(@Observes @Priority(400) StartupEvent event) {
+        if (tx == null) {
+            return;
+        }
+        List<Object[]> members = tx.run(s -> s.createNativeQuery(
+                        "select deployment, server, address, state, health_check_file, check_passes_at"
+                                + " from sim_member order by seq",
+                        Object[].class)
+                .getResultList());
+        for (Object[] r : members) {
+            SimMember m = new SimMember((String) r[2], instant(r[5]));
+            m.state = State.valueOf((String) r[3]);
+            m.healthCheckFile = (Boolean) r[4];
+            backend((String) r[0]).put((String) r[1], m);
+        }
+        List<Object[]> sessions = tx.run(s -> s.createNativeQuery(
+                        "select deployment, server, ends_at from sim_session where ends_at > now()", Object[].class)
+                .getResultList());
+        for (Object[] r : sessions) {
+            SimMember m = backend((String) r[0]).get((String) r[1]);
+            if (m != null) {
+                synchronized (m) {
+                    m.sessionsEndAt.add(instant(r[2]));
+                }
+            }
+        }
+    }
+
+    /** Writes a deployment's balancer as it is now: its members, in order, and their open sessions. */
+    private void save(String deployment) {
+        if (tx == null) {
+            return;
+        }
+        List<Object[]> members = new ArrayList<>();
+        List<Object[]> sessions = new ArrayList<>();
+        Map<String, SimMember> backend = backend(deployment);
+        synchronized (backend) {
+            backend.forEach((server, m) -> {
+                members.add(new Object[] {server, m.address, m.state.name(), m.healthCheckFile, m.checkPassesAt});
+                synchronized (m) {
+                    m.sessionsEndAt.forEach(end -> sessions.add(new Object[] {server, end}));
+                }
+            });
+        }
+        tx.run(s -> s.createNativeQuery("delete from sim_member where deployment = :d")
+                .setParameter("d", deployment)
+                .executeUpdate()
+                .chain(() -> s.createNativeQuery("delete from sim_session where deployment = :d")
+                        .setParameter("d", deployment)
+                        .executeUpdate())
+                .chain(() -> insert(
+                        s,
+                        "insert into sim_member (deployment, server, address, state, health_check_file,"
+                                + " check_passes_at) values ",
+                        deployment,
+                        members))
+                .chain(() -> insert(
+                        s, "insert into sim_session (deployment, server, ends_at) values ", deployment, sessions)));
+    }
+
+    private static Uni<Void> insert(Mutiny.Session s, String sql, String deployment, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int width = rows.get(0).length + 1;
+        String values = sql + Rows.placeholders(rows.size(), width);
+        var insert = s.createNativeQuery(values);
+        for (int i = 0; i < rows.size(); i++) {
+            insert.setParameter(i * width + 1, deployment);
+            for (int j = 1; j < width; j++) {
+                insert.setParameter(i * width + j + 1, rows.get(i)[j - 1]);
+            }
+        }
+        return insert.executeUpdate().replaceWithVoid();
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime l) {
+            return l.toInstant(java.time.ZoneOffset.UTC);
+        }
+        throw new IllegalStateException("not a time: " + value);
     }
 
     private Map<String, SimMember> backend(String deployment) {
@@ -70,6 +180,7 @@ public class SimLoadBalancer implements LoadBalancer {
         SimMember m = new SimMember(address, Instant.now());
         m.state = State.READY;
         backend(deployment).put(server, m);
+        save(deployment);
     }
 
     @Override
@@ -81,8 +192,12 @@ public class SimLoadBalancer implements LoadBalancer {
 
     @Override
     public void add(String deployment, String server, String address) {
-        backend(deployment)
-                .putIfAbsent(server, new SimMember(address, Instant.now().plus(healthCheckDelay)));
+        if (backend(deployment)
+                        .putIfAbsent(
+                                server, new SimMember(address, Instant.now().plus(healthCheckDelay)))
+                == null) {
+            save(deployment);
+        }
     }
 
     @Override
@@ -93,11 +208,13 @@ public class SimLoadBalancer implements LoadBalancer {
     @Override
     public void setState(String deployment, String server, State state) {
         member(deployment, server).state = state;
+        save(deployment);
     }
 
     @Override
     public void setHealthCheckFile(String deployment, String server, boolean present) {
         member(deployment, server).healthCheckFile = present;
+        save(deployment);
     }
 
     @Override
@@ -112,6 +229,7 @@ public class SimLoadBalancer implements LoadBalancer {
             throw new IllegalStateException(server + " is " + m.state + "; put it in MAINT before removing it");
         }
         backend(deployment).remove(server);
+        save(deployment);
     }
 
     @Override
@@ -145,6 +263,7 @@ public class SimLoadBalancer implements LoadBalancer {
             synchronized (chosen.getValue()) {
                 chosen.getValue().sessionsEndAt.add(Instant.now().plus(length));
             }
+            save(deployment);
         }
         return Optional.of(chosen.getKey());
     }
