@@ -26,6 +26,7 @@ import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -117,6 +118,76 @@ class RealDatabaseUpgradeIT {
                 figures.maxStallMillis(),
                 figures.p99LatencyMillis(),
                 proof);
+    }
+
+    /**
+     * db-upgrade-service dies (halted as kill -9 would: no shutdown hook) at a point of the switchover, with writers
+     * running; it is started again, as a supervisor would. Before promotion its restart gives the writes back to the
+     * old master and switches over anew; from promotion on it finishes. Either way the upgrade completes, no
+     * acknowledged write is lost, writes flow, and what the planner and the replication view say is the fleet.
+     */
+    @ParameterizedTest(name = "{0} killed at {1}")
+    @CsvSource({
+        "postgresql,paused",
+        "postgresql,final-position",
+        "postgresql,promoting",
+        "postgresql,promoted",
+        "mariadb,fenced",
+        "mariadb,promoting",
+        "mariadb,promoted"
+    })
+    void dbUpgradeServiceKilledInTheSwitchoverLeavesWritesFlowing(String engine, String point) throws Exception {
+        String deployment = register(engine, "crash-" + point);
+        WriteLoad load = writeLoad(deployment, engine);
+        Stack stack = BatonStack.get(Stack.localCloud(root));
+        BatonStack.fault(
+                Service.DB,
+                "{\"step\":\"PROMOTE\",\"deployment\":\"" + deployment + "\",\"crashAt\":\"" + point + "\"}");
+        String id = BatonStack.start(deployment, "{\"instanceSize\":\"large\"}", false);
+        long pid = stack.pid(Service.DB);
+        Wait.forThe("db-upgrade-service to halt at " + point, Duration.ofMinutes(2))
+                .every(Duration.ofMillis(10))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        long died = System.nanoTime();
+        long ackedAtDeath = load.acknowledgedCount();
+        stack.startService(Service.DB);
+        stack.awaitReady(Service.DB, Duration.ofSeconds(90));
+        Wait.forThe("writes to flow again after the restart", Duration.ofSeconds(60))
+                .every(Duration.ofMillis(10))
+                .until(() -> load.acknowledgedCount() > ackedAtDeath + 10);
+        long flowingAfterMillis = (System.nanoTime() - died) / 1_000_000;
+        JsonPath done = awaitState(id, UPGRADE_TIMEOUT, "COMPLETED", "FAILED", "ROLLED_BACK", "COMPENSATION_FAILED");
+        WriteLoad.Result figures = load.finish();
+
+        assertThat(done.getString("state")).as(done.getString("failure")).isEqualTo("COMPLETED");
+        JsonPath after = deployment(deployment);
+        String master = live(after, "MASTER");
+        assertThat(load.missingOn(master))
+                .as("acknowledged writes missing on the new master")
+                .isEmpty();
+        assertThat(writePath(deployment).getString("master")).isEqualTo(master);
+        String masterId = after.getString("servers.find { it.address == '" + master + "' }.id");
+        JsonPath replication = given().get(url(Service.DB) + "/replication/" + deployment)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(replication.getString("writePath"))
+                .as("where writes go, per db-upgrade-service")
+                .isEqualTo(masterId);
+        assertThat(replication.getList("nodes.findAll { it.replicaOf == null && it.running }.id"))
+                .as("one writable master")
+                .containsExactly(masterId);
+        if (Engines.POSTGRESQL.equals(engine)) {
+            assertThat(figures.failed()).as("writes PgBouncer failed").isZero();
+        }
+        assertThat(flowingAfterMillis)
+                .as("writes flow again this long after db-upgrade-service died (its restart included)")
+                .isLessThan(60_000L);
+        System.out.printf(
+                "%s, db-upgrade-service killed at %s: writes flowing %d ms after its death (restart included);"
+                        + " %d acknowledged, %d failed, 0 lost; longest stall %d ms%n",
+                engine, point, flowingAfterMillis, figures.acknowledged(), figures.failed(), figures.maxStallMillis());
     }
 
     @ParameterizedTest

@@ -44,6 +44,12 @@ class LbSagaTest {
     @Inject
     Executions executions;
 
+    @Inject
+    io.baton.saga.StepRunner runner;
+
+    @Inject
+    io.baton.saga.Tx tx;
+
     static SagaEvent requested(String deployment, ApplicationUpgrade.DrainMode drainBy, Duration ttl) {
         List<StepName> names = List.of(
                 StepName.ATTACH_NEW_SERVERS,
@@ -223,5 +229,55 @@ class LbSagaTest {
             assertThat(x.state).isEqualTo(StepExecution.State.FAILED);
             assertThat(x.outcome).contains("could not be sent");
         });
+    }
+
+    /**
+     * A run started baton.saga.max-attempts (5) times that never ended is not run a sixth time: the sweep finds it,
+     * undoes what it may have done and reports the step failed with why, so the saga rolls back instead of looping.
+     */
+    @Test
+    void aRunStartedTooOftenIsGivenUpNotRunAgain() throws Exception {
+        String deployment = "lb-tries-" + UUID.randomUUID().toString().substring(0, 8);
+        lb.addReady(deployment, "app-1", "app-1:80");
+        SagaEvent request = requested(deployment, ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
+        StepExecution stalled = new StepExecution();
+        stalled.id = StepExecution.key(request.upgradeId(), 0, io.baton.saga.Mode.ACTION);
+        stalled.upgradeId = request.upgradeId();
+        stalled.stepIndex = 0;
+        stalled.stepName = StepName.ATTACH_NEW_SERVERS.name();
+        stalled.mode = io.baton.saga.Mode.ACTION;
+        stalled.state = StepExecution.State.RUNNING;
+        stalled.attempts = 5;
+        stalled.trigger = Json.write(request);
+        stalled.startedAt = Instant.now().minus(Duration.ofHours(1));
+        tx.run(s -> s.persist(stalled));
+
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            runner.sweep();
+            SagaEvent failed = Json.read(
+                    kafka
+                            .await(
+                                    rs -> rs.stream()
+                                            .anyMatch(r -> request.upgradeId().equals(r.key())
+                                                    && r.type().equals("baton.lb.step-failed.v1")),
+                                    Duration.ofSeconds(30),
+                                    Owner.LB.topic())
+                            .stream()
+                            .filter(r -> request.upgradeId().equals(r.key())
+                                    && r.type().equals("baton.lb.step-failed.v1"))
+                            .findFirst()
+                            .orElseThrow()
+                            .value(),
+                    SagaEvent.class);
+            assertThat(failed.reason())
+                    .contains("was started 6 times without ending")
+                    .contains("undone");
+        }
+        assertThat(lb.members(deployment))
+                .as("the attach was not run again")
+                .extracting(LoadBalancer.Member::server)
+                .containsExactly("app-1");
+        assertThat(executions.of(request.upgradeId())).singleElement().satisfies(x -> assertThat(x.state)
+                .isEqualTo(StepExecution.State.FAILED));
     }
 }

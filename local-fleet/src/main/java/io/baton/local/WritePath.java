@@ -24,6 +24,14 @@ public record WritePath(LocalFleet fleet, String deployment, String engine, Stri
         return host + ":" + port;
     }
 
+    /**
+     * Where applications connect now: PgBouncer's own address, which stays; for MariaDB, the published master,
+     * which a switchover moves.
+     */
+    public String clientAddress() throws IOException {
+        return pooled() ? address() : target();
+    }
+
     /** The master writes reach now. */
     public String target() throws IOException {
         return properties().getProperty("target");

@@ -16,6 +16,8 @@ import java.util.function.BooleanSupplier;
 @ApplicationScoped
 public class FaultInjector {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FaultInjector.class);
+
     public enum Target {
         ACTION,
         COMPENSATION
@@ -25,8 +27,12 @@ public class FaultInjector {
      * @param deployment only this deployment, or every one when null
      * @param probability chance that a matching step fails, 1 when null
      * @param delayMillis when set, the rule slows the step down by this much instead of failing it
+     * @param crashAt when set, the rule halts this service's process, as kill -9 would, when the step reaches this
+     *     point (a switchover names its phases: {@code paused}, {@code promoting}, ...) instead of failing it: a drill
+     *     of Baton's own death at that moment
      */
-    public record Rule(StepName step, String deployment, Double probability, Target target, Long delayMillis) {
+    public record Rule(
+            StepName step, String deployment, Double probability, Target target, Long delayMillis, String crashAt) {
 
         boolean matches(StepName s, String d, Target t) {
             return step == s
@@ -49,10 +55,26 @@ public class FaultInjector {
         rules.clear();
     }
 
+    /**
+     * Halts the process here, without shutdown hooks or any cleanup (what kill -9 leaves behind), when a rule names
+     * this point of this step; does nothing otherwise.
+     */
+    public void crashPoint(StepName step, String deployment, String point) {
+        for (Rule rule : rules) {
+            if (point.equals(rule.crashAt())
+                    && rule.step() == step
+                    && (rule.deployment() == null || rule.deployment().equals(deployment))) {
+                LOG.errorf("halting at %s of %s for %s, as a fault rule says", point, step, deployment);
+                Runtime.getRuntime().halt(137);
+            }
+        }
+    }
+
     void check(StepName step, String deployment, Target target) throws StepFailedException {
         for (Rule rule : rules) {
             double p = rule.probability() == null ? 1.0 : rule.probability();
             if (rule.delayMillis() == null
+                    && rule.crashAt() == null
                     && rule.matches(step, deployment, target)
                     && ThreadLocalRandom.current().nextDouble() < p) {
                 throw new StepFailedException(
@@ -64,7 +86,8 @@ public class FaultInjector {
     /** Waits as long as the delay rules for this step say; stops early when the upgrade is aborted. */
     void delay(StepName step, String deployment, BooleanSupplier aborted) throws InterruptedException {
         long total = rules.stream()
-                .filter(r -> r.delayMillis() != null && r.matches(step, deployment, Target.ACTION))
+                .filter(r ->
+                        r.delayMillis() != null && r.crashAt() == null && r.matches(step, deployment, Target.ACTION))
                 .mapToLong(Rule::delayMillis)
                 .sum();
         if (total == 0) {

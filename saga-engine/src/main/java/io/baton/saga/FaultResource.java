@@ -57,6 +57,10 @@ public class FaultResource {
         if (rule.delayMillis() != null && (rule.delayMillis() < 0 || rule.delayMillis() > 600_000)) {
             throw ProblemException.badRequest("delayMillis is from 0 to 600000 (ten minutes).", null);
         }
+        if (rule.crashAt() != null && !rule.crashAt().matches("[a-z][a-z-]{0,39}")) {
+            throw ProblemException.badRequest(
+                    "crashAt names a point of the step in lowercase letters and '-', e.g. \"paused\".", null);
+        }
         if (rule.probability() != null && (rule.probability() < 0 || rule.probability() > 1)) {
             throw ProblemException.badRequest("probability is a number from 0 to 1.", null);
         }

@@ -75,6 +75,13 @@ public interface SagaConfig {
     @WithDefault("PT10M")
     Duration parkTimeout();
 
+    /**
+     * How many times a run is started at most (its first start and resumptions after restarts or sweeps) before it is
+     * given up: its step then fails (undone) or, for an undo, ends COMPENSATION_FAILED for an operator.
+     */
+    @WithDefault("5")
+    int maxAttempts();
+
     /** How often parked events are looked at: acted on once their request came, dead-lettered past the timeout. */
     @WithDefault("PT5S")
     Duration parkSweep();

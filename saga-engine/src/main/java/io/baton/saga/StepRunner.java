@@ -85,24 +85,41 @@ public class StepRunner {
         return handlers.containsKey(step);
     }
 
+    /** The runs found RUNNING at start, claimed until messaging is up (see {@link #resumeRecovered}). */
+    private List<StepExecution> recovered = List.of();
+
     /**
-     * Resumes what this service was doing when it stopped: runs still RUNNING start again (idempotently). Observed
-     * before the Kafka consumers start, so that a run is not submitted by both.
+     * Finds what this service was doing when it stopped: runs still RUNNING, claimed here so that nothing else
+     * submits them. Observed before the Kafka consumers start (reactive messaging starts at priority 1000).
      */
     void recover(@Observes @Priority(500) StartupEvent event) {
         aborts.load();
-        resume(tx.run(s -> s.createSelectionQuery(
+        recovered = tx.run(s -> s.createSelectionQuery(
                         "from StepExecution where state = :state order by startedAt", StepExecution.class)
                 .setParameter("state", StepExecution.State.RUNNING)
-                .getResultList()));
+                .getResultList());
+        recovered.forEach(x -> claims.add(x.id));
+    }
+
+    /**
+     * Runs again (idempotently) what {@link #recover} found, once messaging is up: a run that ends at once (a
+     * switchover finished from its recorded phase, say) writes its event through the outbox, whose relay needs its
+     * Kafka channel.
+     */
+    void resumeRecovered(
+            @Observes @Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_AFTER + 100) StartupEvent event) {
+        List<StepExecution> found = recovered;
+        recovered = List.of();
+        found.forEach(x -> claims.remove(x.id));
+        resume(found);
     }
 
     /**
      * Runs again what was left RUNNING with nobody on it for a while: a run whose outcome the database would not take
-     * within {@code baton.saga.record-timeout}.
+     * within {@code baton.saga.record-timeout}. Public for tests, which sweep without waiting for the schedule.
      */
     @Scheduled(every = "${baton.saga.sweep-interval}", delayed = "${baton.saga.sweep-interval}")
-    void sweep() {
+    public void sweep() {
         Instant before = Instant.now().minus(config.sweepInterval());
         resume(tx
                 .run(s -> s.createSelectionQuery(
@@ -124,8 +141,62 @@ public class StepRunner {
                 .setParameter("ids", ids)
                 .executeUpdate());
         for (StepExecution x : running) {
-            LOG.infof("resuming %s of step %d (%s) of upgrade %s", x.mode, x.stepIndex, x.stepName, x.upgradeId);
-            submit(x);
+            int attempts = x.attempts + 1;
+            if (attempts > config.maxAttempts()) {
+                giveUp(x, attempts);
+            } else {
+                LOG.infof(
+                        "resuming %s of step %d (%s) of upgrade %s (attempt %d)",
+                        x.mode, x.stepIndex, x.stepName, x.upgradeId, attempts);
+                submit(x);
+            }
+        }
+    }
+
+    /**
+     * A run started {@code baton.saga.max-attempts} times that never ended (the service stopped in it each time, or
+     * could not record its outcome): it is not run again. An action is undone, as a failed one is, and reported
+     * failed, so the saga rolls back; an undo, or an action whose undo fails or was itself cut short twice, ends
+     * COMPENSATION_FAILED for an operator. Never an endless loop of restarts.
+     */
+    private void giveUp(StepExecution x, int attempts) {
+        if (!claims.add(x.id)) {
+            return;
+        }
+        LOG.errorf(
+                "%s of step %d (%s) of upgrade %s was started %d times without ending; it is not run again",
+                x.mode, x.stepIndex, x.stepName, x.upgradeId, attempts);
+        try {
+            workers.execute(() -> {
+                try {
+                    SagaEvent trigger = Json.read(x.trigger, SagaEvent.class);
+                    SlipStep step = trigger.slip().step(x.stepIndex);
+                    StepContext context = new StepContext(trigger, step, () -> aborts.isAborted(trigger.upgradeId()));
+                    String why = step.name() + " was started " + attempts + " times without ending (the service"
+                            + " stopped in it, or could not record it, each time)";
+                    Outcome outcome;
+                    if (x.mode == Mode.ACTION && attempts <= config.maxAttempts() + 2) {
+                        String undoFailure = undoPartialStep(handlers.get(step.name()), context);
+                        outcome = undoFailure == null
+                                ? new Outcome.Failed(step, why + "; what it had done is undone")
+                                : new Outcome.CompensationFailed(
+                                        step,
+                                        why + "; undoing it failed too (" + undoFailure
+                                                + "); the upgrade needs an operator");
+                    } else {
+                        outcome = new Outcome.CompensationFailed(step, why + "; the upgrade needs an operator");
+                    }
+                    record(x.id, context, s -> Uni.createFrom().item(outcome));
+                } catch (Stopping e) {
+                    LOG.infof("%s stopped with the service; it resumes at the next start", x.id);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "%s stopped; it resumes at the next sweep or start", x.id);
+                } finally {
+                    claims.remove(x.id);
+                }
+            });
+        } catch (RejectedExecutionException stoppingAlready) {
+            claims.remove(x.id);
         }
     }
 
@@ -192,8 +263,16 @@ public class StepRunner {
             }
             String reason = reason(e);
             LOG.warnf("step %d (%s) of upgrade %s failed: %s", step.index(), step.name(), context.upgradeId(), reason);
-            undoPartialStep(handler, context);
-            record(id, context, s -> Uni.createFrom().item(new Outcome.Failed(step, reason)));
+            String undoFailure = undoPartialStep(handler, context);
+            // a half-done step that cannot be undone must not be reported as cleanly failed: the rollback would
+            // report ROLLED_BACK over what it left
+            Outcome outcome = undoFailure == null
+                    ? new Outcome.Failed(step, reason)
+                    : new Outcome.CompensationFailed(
+                            step,
+                            reason + "; undoing what it had done failed too (" + undoFailure
+                                    + "); the upgrade needs an operator");
+            record(id, context, s -> Uni.createFrom().item(outcome));
             return;
         }
         StepResult done = result;
@@ -245,11 +324,17 @@ public class StepRunner {
         Outcome outcome;
         if (mode == Mode.ACTION) {
             LOG.errorf("step %s of upgrade %s is undone: %s", step.name(), trigger.upgradeId(), brokerReason);
-            undoPartialStep(handler, context);
-            outcome = new Outcome.Failed(
-                    step,
-                    step.name() + " was done, but its report could not be sent (" + brokerReason + "); it was undone"
-                            + " and the upgrade rolls back. Send smaller inputs, or raise the topics' size limit.");
+            String undoFailure = undoPartialStep(handler, context);
+            outcome = undoFailure != null
+                    ? new Outcome.CompensationFailed(
+                            step,
+                            step.name() + " was done, but its report could not be sent (" + brokerReason + "), and"
+                                    + " undoing it failed (" + undoFailure + "); the upgrade needs an operator")
+                    : new Outcome.Failed(
+                            step,
+                            step.name() + " was done, but its report could not be sent (" + brokerReason
+                                    + "); it was undone"
+                                    + " and the upgrade rolls back. Send smaller inputs, or raise the topics' size limit.");
         } else {
             outcome = new Outcome.CompensationFailed(
                     step,
@@ -259,19 +344,39 @@ public class StepRunner {
         record(id, context, s -> Uni.createFrom().item(outcome), executions::retract);
     }
 
-    private void undoPartialStep(StepHandler handler, StepContext context) {
+    /**
+     * Undoes what a step that failed had done, tried as often as a compensation is; returns why it could not, or null
+     * once it is undone (or has no undo).
+     */
+    private String undoPartialStep(StepHandler handler, StepContext context) {
         if (handler == null || !context.step().compensable()) {
-            return;
+            return null;
         }
-        try {
-            handler.undo(context);
-        } catch (Exception e) {
-            LOG.errorf(
-                    e,
-                    "could not undo the partial step %s of upgrade %s",
-                    context.step().name(),
-                    context.upgradeId());
+        Exception last = null;
+        for (int attempt = 1; attempt <= config.compensationAttempts(); attempt++) {
+            try {
+                handler.undo(context);
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopping();
+            } catch (Exception e) {
+                if (stopping) {
+                    throw new Stopping();
+                }
+                last = e;
+                LOG.warnf(
+                        "could not undo the partial step %s of upgrade %s (attempt %d): %s",
+                        context.step().name(), context.upgradeId(), attempt, reason(e));
+                if (attempt < config.compensationAttempts()) {
+                    pause(
+                            "attempt " + (attempt + 1) + " to undo "
+                                    + context.step().name(),
+                            config.compensationBackoff().multipliedBy(attempt));
+                }
+            }
         }
+        return reason(last);
     }
 
     private void undo(String id, StepHandler handler, StepContext context) {

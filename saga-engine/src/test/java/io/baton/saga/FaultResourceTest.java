@@ -25,7 +25,7 @@ class FaultResourceTest {
     void offItAnswersNotFoundToEveryCallAndTakesNoRule() {
         FaultInjector injector = new FaultInjector();
         FaultResource off = new FaultResource(injector, null, faults(false));
-        FaultInjector.Rule rule = new FaultInjector.Rule(StepName.PROMOTE, "shop", null, null, null);
+        FaultInjector.Rule rule = new FaultInjector.Rule(StepName.PROMOTE, "shop", null, null, null, null);
         for (Runnable call : new Runnable[] {() -> off.add(rule), off::list, off::clear}) {
             assertThatThrownBy(call::run)
                     .isInstanceOfSatisfying(

@@ -22,4 +22,10 @@ public class SwitchoverRecord {
     public String newMasterAppliedPosition;
     public Long fenceMillis;
     public Instant completedAt;
+
+    /** {@link Switchovers#FENCING} or {@link Switchovers#PROMOTING}: the last part begun; null when none is. */
+    public String phase;
+
+    /** How many times an attempt was interrupted (this service stopped in it) and its writes given back. */
+    public int interruptions;
 }

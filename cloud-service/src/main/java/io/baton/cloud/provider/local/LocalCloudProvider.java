@@ -216,7 +216,7 @@ public class LocalCloudProvider implements CloudProvider {
         return Optional.of(new WritePathView(
                 deployment,
                 path.get().engine(),
-                path.get().address(),
+                path.get().clientAddress(),
                 path.get().target()));
     }
 

@@ -8,6 +8,7 @@ import io.baton.local.Instance;
 import io.baton.local.LocalFleet;
 import io.baton.local.MariadbServers;
 import io.baton.local.Sql;
+import io.baton.local.WritePath;
 import io.baton.saga.SagaRules;
 import io.baton.saga.StepFailedException;
 import io.quarkus.arc.lookup.LookupIfProperty;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -81,6 +83,11 @@ public class MariadbReplication extends LocalReplication {
         }
     }
 
+    /**
+     * Switches the master over, or finishes or reverses one this service began and did not end (it stopped in the
+     * middle, or another replica did): the phase recorded before each part says which. Whatever happens, it ends with
+     * a writable master at the published write path: the old one made writable again, or the candidate promoted.
+     */
     @Override
     public Switchover switchover(String deployment, Node oldMaster, Node candidate, Duration fenceTimeout)
             throws StepFailedException, InterruptedException {
@@ -98,17 +105,34 @@ public class MariadbReplication extends LocalReplication {
             long fencedAt = System.nanoTime();
             String finalPosition;
             String applied;
-            if (Sql.exists(n, "SHOW SLAVE STATUS")) {
+            Optional<String> phase = switchovers.phase(oldMaster, candidate);
+            boolean replica = Sql.exists(n, "SHOW SLAVE STATUS");
+            if (replica && !phase.equals(Optional.of(Switchovers.PROMOTING))) {
+                if (phase.isPresent()) {
+                    giveBack(deployment, oldMaster, candidate, o, path, old);
+                }
+                switchovers.begin(deployment, oldMaster, candidate, Switchovers.FENCING);
+                fencedAt = System.nanoTime();
                 Sql.exec(o, "SET GLOBAL read_only = 1");
                 endClientSessions(o);
+                switchovers.reached(deployment, "fenced");
                 finalPosition = Sql.one(o, "SELECT @@gtid_binlog_pos");
                 switchovers.finalPosition(deployment, oldMaster, candidate, finalPosition);
+                switchovers.reached(deployment, "final-position");
                 if (!applied(n, finalPosition, System.nanoTime() + fenceTimeout.toNanos())) {
                     Sql.exec(o, "SET GLOBAL read_only = 0");
                     throw new StepFailedException("promotion refused: " + candidate.name() + " did not apply "
                             + oldMaster.name() + "'s final GTID " + finalPosition + " within the "
                             + fenceTimeout.toMillis() + " ms write fence; writes resumed on " + oldMaster.name());
                 }
+                switchovers.begin(deployment, oldMaster, candidate, Switchovers.PROMOTING);
+                applied = Sql.one(n, "SELECT @@gtid_slave_pos");
+                Sql.exec(n, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
+                switchovers.reached(deployment, "promoted");
+            } else if (replica) {
+                // stopped while promoting: the candidate had applied the old master's last write, which is fenced
+                LOG.warnf("%s: finishing the promotion of %s begun before a restart", deployment, candidate.name());
+                finalPosition = switchovers.finalPosition(oldMaster, candidate).orElse("unknown");
                 applied = Sql.one(n, "SELECT @@gtid_slave_pos");
                 Sql.exec(n, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = 0");
             } else {
@@ -117,6 +141,7 @@ public class MariadbReplication extends LocalReplication {
                 applied = Sql.one(n, "SELECT @@gtid_current_pos");
             }
             path.pointAt(next.address());
+            switchovers.reached(deployment, "repointed");
             long fenceMillis = (System.nanoTime() - fencedAt) / 1_000_000;
             fleet.update(next.following(null, null));
             if (!Sql.exists(o, "SHOW SLAVE STATUS")) {
@@ -134,6 +159,31 @@ public class MariadbReplication extends LocalReplication {
                     "switchover from " + oldMaster.name() + " to " + candidate.name() + " failed: " + e.getMessage());
         }
     }
+
+    /**
+     * An attempt stopped before it promoted anything (this service died in its fence): the old master takes writes
+     * again at the published write path. Then a new attempt may begin, unless this switchover was interrupted {@link
+     * #MAX_INTERRUPTIONS} times already, which fails the step.
+     */
+    private void giveBack(String deployment, Node oldMaster, Node candidate, Connection o, WritePath path, Instance old)
+            throws SQLException, IOException, StepFailedException {
+        int times = switchovers.interrupted(deployment, oldMaster, candidate);
+        LOG.warnf(
+                "%s: a switchover from %s to %s was interrupted before promotion (%d time(s)); writes go back to %s",
+                deployment, oldMaster.name(), candidate.name(), times, oldMaster.name());
+        Sql.exec(o, "SET GLOBAL read_only = 0");
+        if (!old.address().equals(path.target())) {
+            path.pointAt(old.address());
+        }
+        if (times >= MAX_INTERRUPTIONS) {
+            throw new StepFailedException("the switchover from " + oldMaster.name() + " to " + candidate.name()
+                    + " was interrupted " + times + " times; writes flow on " + oldMaster.name()
+                    + " as before, and it is not tried again");
+        }
+    }
+
+    /** How many interrupted attempts of one switchover are given back and tried again before the step fails. */
+    static final int MAX_INTERRUPTIONS = 3;
 
     @Override
     public MasterCheck verifyMaster(String deployment, Node master) throws StepFailedException {

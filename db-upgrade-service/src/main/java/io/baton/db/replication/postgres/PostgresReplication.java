@@ -6,6 +6,7 @@ import io.baton.db.replication.Switchovers;
 import io.baton.local.Engines;
 import io.baton.local.Instance;
 import io.baton.local.LocalFleet;
+import io.baton.local.Os;
 import io.baton.local.PgBouncer;
 import io.baton.local.PostgresServers;
 import io.baton.local.PostgresServers.ControlData;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -74,6 +76,14 @@ public class PostgresReplication extends LocalReplication {
         }
     }
 
+    /** How many interrupted attempts of one switchover are given back and tried again before the step fails. */
+    static final int MAX_INTERRUPTIONS = 3;
+
+    /**
+     * Switches the master over, or finishes or reverses one this service began and did not end (it stopped in the
+     * middle, or another replica did): the phase recorded before each part says which. Whatever happens, it ends with
+     * writes flowing: PgBouncer resumed, with a writable master behind it.
+     */
     @Override
     public Switchover switchover(String deployment, Node oldMaster, Node candidate, Duration fenceTimeout)
             throws StepFailedException, InterruptedException {
@@ -89,49 +99,31 @@ public class PostgresReplication extends LocalReplication {
         PostgresServers servers = (PostgresServers) fleet.servers(old);
         PgBouncer bouncer = path.pgbouncer();
         try {
-            long fencedAt = System.nanoTime();
-            Laps phases = new Laps(fencedAt);
-            String finalPosition;
-            String applied;
-            if (inRecovery(next)) {
-                // a checkpoint now leaves the shutdown checkpoint, inside the fence, little to write
-                Sql.exec(old, "CHECKPOINT");
-                fencedAt = System.nanoTime();
-                phases = new Laps(fencedAt);
-                bouncer.pause();
-                phases.lap("pause");
-                servers.stop(old);
-                phases.lap("stop");
-                ControlData control = servers.controlData(old);
-                finalPosition = control.checkpointLocation();
-                if (!"shut down".equals(control.state())) {
-                    refuse(servers, old, bouncer, oldMaster.name() + " did not stop cleanly (" + control.state() + ")");
+            Optional<String> phase = switchovers.phase(oldMaster, candidate);
+            Fence fence = null;
+            if (inRecovery(next) && !phase.equals(Optional.of(Switchovers.PROMOTING))) {
+                if (phase.isPresent()) {
+                    giveBack(deployment, oldMaster, candidate, servers, old, next, path);
                 }
-                switchovers.finalPosition(deployment, oldMaster, candidate, finalPosition);
-                phases.lap("control data");
-                applied = awaitReplayed(next, finalPosition, fencedAt + fenceTimeout.toNanos());
-                if (applied == null) {
-                    refuse(
-                            servers,
-                            old,
-                            bouncer,
-                            "promotion refused: " + candidate.name() + " did not replay "
-                                    + oldMaster.name() + "'s final checkpoint " + finalPosition + " within the "
-                                    + fenceTimeout.toMillis() + " ms write fence; writes resumed on "
-                                    + oldMaster.name());
-                }
-                phases.lap("replay");
+                fence = fence(deployment, oldMaster, candidate, fenceTimeout, servers, old, next, bouncer);
+            } else if (inRecovery(next)) {
+                // stopped while promoting: the candidate has every write of the old master, which is down
+                LOG.warnf("%s: finishing the promotion of %s begun before a restart", deployment, candidate.name());
                 promote(next);
-                phases.lap("promote");
-            } else {
-                // promoted before a restart of this service: finish what remains
-                finalPosition = switchovers.finalPosition(oldMaster, candidate).orElse("unknown");
-                applied = query(deployment, candidate, "SELECT pg_current_wal_lsn()");
             }
+            String finalPosition = fence != null
+                    ? fence.finalPosition
+                    : switchovers.finalPosition(oldMaster, candidate).orElse("unknown");
+            String applied =
+                    fence != null ? fence.applied : query(deployment, candidate, "SELECT pg_current_wal_lsn()");
+            long fencedAt = fence != null ? fence.fencedAt : System.nanoTime();
+            Laps phases = fence != null ? fence.laps : new Laps(fencedAt);
             path.pointAt(next.address());
             phases.lap("re-point");
+            switchovers.reached(deployment, "repointed");
             bouncer.resume();
             phases.lap("resume");
+            switchovers.reached(deployment, "resumed");
             long fenceMillis = (System.nanoTime() - fencedAt) / 1_000_000;
             fleet.update(next.following(null, null));
             if (!servers.running(old)) {
@@ -145,6 +137,137 @@ public class PostgresReplication extends LocalReplication {
         } catch (IOException | SQLException e) {
             throw new StepFailedException(
                     "switchover from " + oldMaster.name() + " to " + candidate.name() + " failed: " + e.getMessage());
+        }
+    }
+
+    /** What the fence found: where the old master ended, what the candidate replayed, and when writes were held. */
+    private record Fence(String finalPosition, String applied, long fencedAt, Laps laps) {}
+
+    /**
+     * Holds writes, stops the old master cleanly, waits for the candidate to replay its final checkpoint and
+     * promotes it; refuses (writes resumed on the old master) when the candidate is not there in time.
+     */
+    private Fence fence(
+            String deployment,
+            Node oldMaster,
+            Node candidate,
+            Duration fenceTimeout,
+            PostgresServers servers,
+            Instance old,
+            Instance next,
+            PgBouncer bouncer)
+            throws IOException, SQLException, StepFailedException, InterruptedException {
+        // a checkpoint now leaves the shutdown checkpoint, inside the fence, little to write
+        Sql.exec(old, "CHECKPOINT");
+        switchovers.begin(deployment, oldMaster, candidate, Switchovers.FENCING);
+        long fencedAt = System.nanoTime();
+        Laps phases = new Laps(fencedAt);
+        bouncer.pause();
+        phases.lap("pause");
+        switchovers.reached(deployment, "paused");
+        servers.stop(old);
+        phases.lap("stop");
+        switchovers.reached(deployment, "old-stopped");
+        ControlData control = servers.controlData(old);
+        String finalPosition = control.checkpointLocation();
+        if (!"shut down".equals(control.state())) {
+            refuse(servers, old, bouncer, oldMaster.name() + " did not stop cleanly (" + control.state() + ")");
+        }
+        switchovers.finalPosition(deployment, oldMaster, candidate, finalPosition);
+        phases.lap("control data");
+        switchovers.reached(deployment, "final-position");
+        String applied = awaitReplayed(next, finalPosition, fencedAt + fenceTimeout.toNanos());
+        if (applied == null) {
+            refuse(
+                    servers,
+                    old,
+                    bouncer,
+                    "promotion refused: " + candidate.name() + " did not replay " + oldMaster.name()
+                            + "'s final checkpoint " + finalPosition + " within the " + fenceTimeout.toMillis()
+                            + " ms write fence; writes resumed on " + oldMaster.name());
+        }
+        phases.lap("replay");
+        switchovers.begin(deployment, oldMaster, candidate, Switchovers.PROMOTING);
+        promote(next);
+        phases.lap("promote");
+        switchovers.reached(deployment, "promoted");
+        return new Fence(finalPosition, applied, fencedAt, phases);
+    }
+
+    /**
+     * An attempt stopped before it promoted anything (this service died in its fence): the old master runs again as
+     * it was, PgBouncer points at it and lets the held writes go. Then a new attempt may begin, unless this
+     * switchover was interrupted {@link #MAX_INTERRUPTIONS} times already, which fails the step.
+     */
+    private void giveBack(
+            String deployment,
+            Node oldMaster,
+            Node candidate,
+            PostgresServers servers,
+            Instance old,
+            Instance next,
+            WritePath path)
+            throws IOException, SQLException, StepFailedException, InterruptedException {
+        int times = switchovers.interrupted(deployment, oldMaster, candidate);
+        LOG.warnf(
+                "%s: a switchover from %s to %s was interrupted before promotion (%d time(s)); writes go back to %s",
+                deployment, oldMaster.name(), candidate.name(), times, oldMaster.name());
+        awaitUp(servers, old);
+        if (!old.address().equals(path.target())) {
+            path.pointAt(old.address());
+        }
+        path.pgbouncer().resume();
+        awaitStreaming(old, next);
+        if (times >= MAX_INTERRUPTIONS) {
+            throw new StepFailedException("the switchover from " + oldMaster.name() + " to " + candidate.name()
+                    + " was interrupted " + times + " times; writes flow on " + oldMaster.name()
+                    + " as before, and it is not tried again");
+        }
+    }
+
+    /**
+     * Waits until the candidate has replayed what the old master, started again, has written so far: its WAL
+     * receiver reconnects only after {@code wal_retrieve_retry_interval}, and a new fence must not wait for that.
+     */
+    private static void awaitStreaming(Instance old, Instance candidate)
+            throws IOException, SQLException, InterruptedException {
+        String target = Sql.one(old, "SELECT pg_current_wal_lsn()");
+        Os.await(
+                Wait.forThe(candidate.name() + " to stream from " + old.name() + " again", Duration.ofSeconds(120))
+                        .every(Duration.ofMillis(50))
+                        .ignoring(SQLException.class),
+                "see " + candidate.log(),
+                () -> {
+                    String replayed = Sql.one(candidate, "SELECT pg_last_wal_replay_lsn()");
+                    return replayed != null && lsn(replayed) >= lsn(target);
+                });
+    }
+
+    /**
+     * The old master taking writes again: one still shutting down (this service stopped in the middle of its fast
+     * shutdown) is let finish first, then started; one that answers is left as it is.
+     */
+    private static void awaitUp(PostgresServers servers, Instance old)
+            throws IOException, SQLException, InterruptedException {
+        Os.await(
+                Wait.forThe(old.name() + " to answer, or to finish stopping", Duration.ofSeconds(120))
+                        .every(Duration.ofMillis(20)),
+                "see " + old.log(),
+                () -> !servers.running(old) || answers(old));
+        if (!servers.running(old)) {
+            servers.start(old);
+        }
+        if (inRecovery(old)) {
+            throw new SQLException(old.name() + " runs as a replica; it is not the master any more");
+        }
+    }
+
+    private static boolean answers(Instance server) {
+        try {
+            Sql.one(server, "SELECT 1");
+            return true;
+        } catch (SQLException notYet) {
+            return false;
         }
     }
 
