@@ -160,43 +160,52 @@ public class StepRunner {
      * COMPENSATION_FAILED for an operator. Never an endless loop of restarts.
      */
     private void giveUp(StepExecution x, int attempts) {
-        if (!claims.add(x.id)) {
-            return;
-        }
         LOG.errorf(
                 "%s of step %d (%s) of upgrade %s was started %d times without ending; it is not run again",
                 x.mode, x.stepIndex, x.stepName, x.upgradeId, attempts);
+        onWorker(x.id, () -> {
+            SagaEvent trigger = Json.read(x.trigger, SagaEvent.class);
+            SlipStep step = trigger.slip().step(x.stepIndex);
+            StepContext context = new StepContext(trigger, step, () -> aborts.isAborted(trigger.upgradeId()));
+            String why = step.name() + " was started " + attempts + " times without ending (the service"
+                    + " stopped in it, or could not record it, each time)";
+            Outcome outcome;
+            if (x.mode == Mode.ACTION && attempts <= config.maxAttempts() + 2) {
+                String undoFailure = undoPartialStep(handlers.get(step.name()), context);
+                outcome = undoFailure == null
+                        ? new Outcome.Failed(step, why + "; what it had done is undone")
+                        : new Outcome.CompensationFailed(
+                                step,
+                                why + "; undoing it failed too (" + undoFailure + "); the upgrade needs an operator");
+            } else {
+                outcome = new Outcome.CompensationFailed(step, why + "; the upgrade needs an operator");
+            }
+            record(x.id, context, s -> Uni.createFrom().item(outcome));
+        });
+    }
+
+    /**
+     * Runs {@code work} for the run {@code id} on a worker, unless it runs in this process already; a run stopped by
+     * the service's stop or by an error stays as the database has it, for the next start or sweep.
+     */
+    private void onWorker(String id, Runnable work) {
+        if (!claims.add(id)) {
+            return;
+        }
         try {
             workers.execute(() -> {
                 try {
-                    SagaEvent trigger = Json.read(x.trigger, SagaEvent.class);
-                    SlipStep step = trigger.slip().step(x.stepIndex);
-                    StepContext context = new StepContext(trigger, step, () -> aborts.isAborted(trigger.upgradeId()));
-                    String why = step.name() + " was started " + attempts + " times without ending (the service"
-                            + " stopped in it, or could not record it, each time)";
-                    Outcome outcome;
-                    if (x.mode == Mode.ACTION && attempts <= config.maxAttempts() + 2) {
-                        String undoFailure = undoPartialStep(handlers.get(step.name()), context);
-                        outcome = undoFailure == null
-                                ? new Outcome.Failed(step, why + "; what it had done is undone")
-                                : new Outcome.CompensationFailed(
-                                        step,
-                                        why + "; undoing it failed too (" + undoFailure
-                                                + "); the upgrade needs an operator");
-                    } else {
-                        outcome = new Outcome.CompensationFailed(step, why + "; the upgrade needs an operator");
-                    }
-                    record(x.id, context, s -> Uni.createFrom().item(outcome));
+                    work.run();
                 } catch (Stopping e) {
-                    LOG.infof("%s stopped with the service; it resumes at the next start", x.id);
+                    LOG.infof("%s stopped with the service; it resumes at the next start", id);
                 } catch (RuntimeException e) {
-                    LOG.errorf(e, "%s stopped; it resumes at the next sweep or start", x.id);
+                    LOG.errorf(e, "%s stopped; it resumes at the next sweep or start", id);
                 } finally {
-                    claims.remove(x.id);
+                    claims.remove(id);
                 }
             });
         } catch (RejectedExecutionException stoppingAlready) {
-            claims.remove(x.id);
+            claims.remove(id);
         }
     }
 
@@ -207,24 +216,7 @@ public class StepRunner {
 
     /** Runs an execution on a worker unless it runs in this process already. */
     void submit(StepExecution execution) {
-        if (!claims.add(execution.id)) {
-            return;
-        }
-        try {
-            workers.execute(() -> {
-                try {
-                    run(execution);
-                } catch (Stopping e) {
-                    LOG.infof("%s stopped with the service; it resumes at the next start", execution.id);
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "%s stopped; it resumes at the next sweep or start", execution.id);
-                } finally {
-                    claims.remove(execution.id);
-                }
-            });
-        } catch (RejectedExecutionException stoppingAlready) {
-            claims.remove(execution.id);
-        }
+        onWorker(execution.id, () -> run(execution));
     }
 
     private void run(StepExecution execution) {
@@ -294,22 +286,7 @@ public class StepRunner {
             return;
         }
         String id = StepExecution.key(refused.upgradeId(), refused.step(), mode);
-        if (!claims.add(id)) {
-            return;
-        }
-        try {
-            workers.execute(() -> {
-                try {
-                    retract(id, mode, brokerReason);
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "could not take back %s; it is tried again at the next start", id);
-                } finally {
-                    claims.remove(id);
-                }
-            });
-        } catch (RejectedExecutionException stoppingAlready) {
-            claims.remove(id);
-        }
+        onWorker(id, () -> retract(id, mode, brokerReason));
     }
 
     private void retract(String id, Mode mode, String brokerReason) {
