@@ -50,6 +50,9 @@ class LbSagaTest {
     @Inject
     io.baton.saga.Tx tx;
 
+    @Inject
+    io.baton.saga.FaultInjector faults;
+
     static SagaEvent requested(String deployment, ApplicationUpgrade.DrainMode drainBy, Duration ttl) {
         List<StepName> names = List.of(
                 StepName.ATTACH_NEW_SERVERS,
@@ -279,5 +282,121 @@ class LbSagaTest {
                 .containsExactly("app-1");
         assertThat(executions.of(request.upgradeId())).singleElement().satisfies(x -> assertThat(x.state)
                 .isEqualTo(StepExecution.State.FAILED));
+    }
+
+    /** A request of two steps: lb-service's attach, then cloud-service's (not running here), so the saga stops. */
+    static SagaEvent attachOnly(String deployment) {
+        SagaEvent template = requested(deployment, ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
+        return new SagaEvent(
+                template.upgradeId(),
+                deployment,
+                UpgradeKind.APPLICATION,
+                Phase.REQUESTED,
+                -1,
+                null,
+                new RoutingSlip(
+                        List.of(
+                                SlipStep.pending(0, StepName.ATTACH_NEW_SERVERS, false),
+                                SlipStep.pending(1, StepName.UPDATE_ARRAY, false)),
+                        template.slip().facts()),
+                template.spec(),
+                Instant.now());
+    }
+
+    /** A RUNNING run of the attach, as another replica of lb-service left it. */
+    StepExecution leasedTo(SagaEvent request, String owner, Instant leaseUntil) {
+        StepExecution run = new StepExecution();
+        run.id = StepExecution.key(request.upgradeId(), 0, io.baton.saga.Mode.ACTION);
+        run.upgradeId = request.upgradeId();
+        run.stepIndex = 0;
+        run.stepName = StepName.ATTACH_NEW_SERVERS.name();
+        run.mode = io.baton.saga.Mode.ACTION;
+        run.state = StepExecution.State.RUNNING;
+        run.attempts = 1;
+        run.trigger = Json.write(request);
+        run.startedAt = Instant.now().minus(Duration.ofMinutes(1));
+        run.owner = owner;
+        run.leaseUntil = leaseUntil;
+        run.token = 3;
+        tx.run(s -> s.persist(run));
+        return run;
+    }
+
+    /**
+     * A run whose replica holds a live lease is left to it; one whose lease passed (the replica died) is taken over
+     * with the next token, run, and its outcome written by the replica that took it.
+     */
+    @Test
+    void aRunIsTakenOverOnlyOnceItsLeaseHasPassed() throws Exception {
+        String live = "lb-live-" + UUID.randomUUID().toString().substring(0, 8);
+        String dead = "lb-dead-" + UUID.randomUUID().toString().substring(0, 8);
+        SagaEvent held = attachOnly(live);
+        SagaEvent orphan = attachOnly(dead);
+        for (SagaEvent r : List.of(held, orphan)) {
+            lb.addReady(r.deployment(), "app-1", "app-1:80");
+        }
+        leasedTo(held, "lb-7", Instant.now().plus(Duration.ofHours(1)));
+        leasedTo(orphan, "lb-7", Instant.now().minus(Duration.ofSeconds(1)));
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            runner.sweep();
+            kafka.await(
+                    rs -> rs.stream()
+                            .anyMatch(r -> orphan.upgradeId().equals(r.key())
+                                    && r.type().equals("baton.lb.servers-attached.v1")),
+                    Duration.ofSeconds(30),
+                    Owner.LB.topic());
+        }
+        assertThat(executions.of(orphan.upgradeId())).singleElement().satisfies(x -> {
+            assertThat(x.state).isEqualTo(StepExecution.State.DONE);
+            assertThat(x.owner).isEqualTo(runner.me());
+            assertThat(x.token).isEqualTo(4);
+        });
+        assertThat(lb.members(dead)).extracting(LoadBalancer.Member::server).contains("app-3", "app-4");
+        assertThat(executions.of(held.upgradeId())).singleElement().satisfies(x -> {
+            assertThat(x.state).isEqualTo(StepExecution.State.RUNNING);
+            assertThat(x.owner).isEqualTo("lb-7");
+        });
+        assertThat(lb.members(live)).extracting(LoadBalancer.Member::server).containsExactly("app-1");
+    }
+
+    /**
+     * Fencing: a replica whose run another took over while it ran (its lease passed, say in a long pause) finishes
+     * the action but may not write its outcome; the run stays the other replica's.
+     */
+    @Test
+    void aReplicaWhoseRunWasTakenOverWritesNoOutcome() throws Exception {
+        String deployment = "lb-fenced-" + UUID.randomUUID().toString().substring(0, 8);
+        lb.addReady(deployment, "app-1", "app-1:80");
+        SagaEvent request = attachOnly(deployment);
+        faults.add(new io.baton.saga.FaultInjector.Rule(
+                StepName.ATTACH_NEW_SERVERS, deployment, null, null, 3_000L, null));
+        String id = StepExecution.key(request.upgradeId(), 0, io.baton.saga.Mode.ACTION);
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            kafka.sendCloudEvent(
+                    Owner.PLANNER.topic(),
+                    request.upgradeId(),
+                    request.type(Owner.PLANNER),
+                    Owner.PLANNER.source(),
+                    Json.write(request));
+            io.baton.common.Wait.forThe("the attach to start", Duration.ofSeconds(30))
+                    .every(Duration.ofMillis(20))
+                    .until(() -> !executions.of(request.upgradeId()).isEmpty());
+            tx.run(s -> s.createMutationQuery("update StepExecution set owner = 'lb-7', token = token + 1,"
+                            + " leaseUntil = :until where id = :id")
+                    .setParameter("until", Instant.now().plus(Duration.ofHours(1)))
+                    .setParameter("id", id)
+                    .executeUpdate());
+            Thread.sleep(6_000);
+            assertThat(kafka.readAll(Owner.LB.topic()))
+                    .as("no outcome from the replica that lost the run")
+                    .noneMatch(r ->
+                            request.upgradeId().equals(r.key()) && r.type().equals("baton.lb.servers-attached.v1"));
+        } finally {
+            faults.clear();
+        }
+        assertThat(executions.of(request.upgradeId())).singleElement().satisfies(x -> {
+            assertThat(x.state).isEqualTo(StepExecution.State.RUNNING);
+            assertThat(x.owner).isEqualTo("lb-7");
+        });
     }
 }

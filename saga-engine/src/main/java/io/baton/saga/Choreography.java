@@ -233,6 +233,7 @@ public class Choreography {
             Decided decided,
             Instant now) {
         StepExecution execution = Executions.create(incoming.event(), step, mode, now);
+        runner.own(execution, now);
         known.runs.add(new Run(step, mode));
         decided.started().add(execution);
         return s.persist(execution)

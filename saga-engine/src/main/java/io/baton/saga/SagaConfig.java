@@ -64,8 +64,11 @@ public interface SagaConfig {
     @WithDefault("false")
     boolean faultsEnabled();
 
-    /** How often runs left RUNNING with nobody on them (their outcome could not be recorded) are run again. */
-    @WithDefault("PT30S")
+    /**
+     * How often runs left RUNNING with nobody on them are taken over and run again: a dead replica's, once their
+     * lease passed, and this replica's own whose outcome could not be recorded.
+     */
+    @WithDefault("PT5S")
     Duration sweepInterval();
 
     /**
@@ -74,6 +77,18 @@ public interface SagaConfig {
      */
     @WithDefault("PT10M")
     Duration parkTimeout();
+
+    /**
+     * How long a replica holds a run it started without renewing it: its heartbeat ({@code baton.saga.heartbeat})
+     * renews it every third of this; a replica that died loses its runs to another (or to itself, restarted) once
+     * it has passed.
+     */
+    @WithDefault("PT10S")
+    Duration lease();
+
+    /** How often a replica renews the leases of the runs it is running. */
+    @WithDefault("PT3S")
+    Duration heartbeat();
 
     /**
      * How many times a run is started at most (its first start and resumptions after restarts or sweeps) before it is

@@ -52,6 +52,15 @@ public class StepExecution {
     public Instant startedAt;
     public Instant finishedAt;
 
+    /** The replica running it ({@code <service>-<instance id>}), while RUNNING; null for a run never claimed. */
+    public String owner;
+
+    /** Until when {@link #owner} holds it: renewed by its heartbeat, taken over by another replica once past. */
+    public Instant leaseUntil;
+
+    /** Goes up with every claim: an outcome is written only by the replica holding the current token. */
+    public long token;
+
     public static String key(String upgradeId, int index, Mode mode) {
         return upgradeId + "/" + index + "/" + mode.name().toLowerCase();
     }

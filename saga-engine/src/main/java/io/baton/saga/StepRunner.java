@@ -16,6 +16,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -49,6 +50,9 @@ public class StepRunner {
     private final FaultInjector faults;
     private final Map<StepName, StepHandler> handlers = new EnumMap<>(StepName.class);
     private final Set<String> claims = ConcurrentHashMap.newKeySet();
+    /** The token under which this replica runs each of its runs: its outcome is written only if it is current. */
+    private final Map<String, Long> tokens = new ConcurrentHashMap<>();
+
     private final ThreadPoolExecutor workers;
     private volatile boolean stopping;
 
@@ -88,17 +92,81 @@ public class StepRunner {
     /** The runs found RUNNING at start, claimed until messaging is up (see {@link #resumeRecovered}). */
     private List<StepExecution> recovered = List.of();
 
+    /** This replica, as the owner of the runs it holds: {@code <service>-<baton.saga.instance-id>}. */
+    public String me() {
+        return config.owner().code() + "-" + config.instanceId();
+    }
+
+    /** Makes a new run this replica's, with its first token. */
+    void own(StepExecution execution, Instant now) {
+        execution.owner = me();
+        execution.leaseUntil = now.plus(config.lease());
+        execution.token = 1;
+        tokens.put(execution.id, execution.token);
+    }
+
     /**
-     * Finds what this service was doing when it stopped: runs still RUNNING, claimed here so that nothing else
-     * submits them. Observed before the Kafka consumers start (reactive messaging starts at priority 1000).
+     * Takes the RUNNING runs whose lease has passed (a replica that died, or this one's run whose outcome could not
+     * be recorded) and, at start, this replica's own from before: each gets this owner, a new lease and the next
+     * token, in one transaction whose row locks keep two replicas from taking the same run.
+     */
+    private List<StepExecution> claim(boolean mine) {
+        Instant now = Instant.now();
+        List<StepExecution> taken = tx.run(s -> s.createSelectionQuery(
+                        "from StepExecution where state = :state and (owner is null or leaseUntil is null"
+                                + " or leaseUntil < :now or owner = :me) order by startedAt",
+                        StepExecution.class)
+                .setParameter("state", StepExecution.State.RUNNING)
+                .setParameter("now", now)
+                .setParameter("me", mine ? me() : "")
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList()
+                .map(runs -> {
+                    List<StepExecution> free = new java.util.ArrayList<>();
+                    for (StepExecution x : runs) {
+                        if (claims.contains(x.id)) {
+                            continue;
+                        }
+                        if (x.owner != null && !x.owner.equals(me())) {
+                            LOG.warnf("taking over %s from %s, whose lease ended at %s", x.id, x.owner, x.leaseUntil);
+                        }
+                        x.owner = me();
+                        x.leaseUntil = now.plus(config.lease());
+                        x.token++;
+                        free.add(x);
+                    }
+                    return free;
+                }));
+        taken.forEach(x -> tokens.put(x.id, x.token));
+        return taken;
+    }
+
+    /**
+     * Finds what this service was doing when it stopped: runs still RUNNING that are its own or whose lease has
+     * passed, claimed here so that nothing else submits them. Observed before the Kafka consumers start (reactive
+     * messaging starts at priority 1000).
      */
     void recover(@Observes @Priority(500) StartupEvent event) {
         aborts.load();
-        recovered = tx.run(s -> s.createSelectionQuery(
-                        "from StepExecution where state = :state order by startedAt", StepExecution.class)
-                .setParameter("state", StepExecution.State.RUNNING)
-                .getResultList());
+        recovered = claim(true);
         recovered.forEach(x -> claims.add(x.id));
+    }
+
+    /** Renews the lease of every run this replica is running, a third of a lease apart. */
+    @Scheduled(every = "${baton.saga.heartbeat}", delayed = "${baton.saga.heartbeat}")
+    void heartbeat() {
+        List<String> running = List.copyOf(claims);
+        if (running.isEmpty()) {
+            return;
+        }
+        Instant until = Instant.now().plus(config.lease());
+        tx.run(s -> s.createMutationQuery("update StepExecution set leaseUntil = :until"
+                        + " where owner = :me and state = :state and id in :ids")
+                .setParameter("until", until)
+                .setParameter("me", me())
+                .setParameter("state", StepExecution.State.RUNNING)
+                .setParameter("ids", running)
+                .executeUpdate());
     }
 
     /**
@@ -115,21 +183,14 @@ public class StepRunner {
     }
 
     /**
-     * Runs again what was left RUNNING with nobody on it for a while: a run whose outcome the database would not take
-     * within {@code baton.saga.record-timeout}. Public for tests, which sweep without waiting for the schedule.
+     * Takes over and runs again what was left RUNNING with nobody on it: runs of a replica that died (their lease
+     * passed) and this replica's own whose outcome the database would not take within {@code
+     * baton.saga.record-timeout} (no heartbeat renews a run no thread runs). Public for tests, which sweep without
+     * waiting for the schedule.
      */
     @Scheduled(every = "${baton.saga.sweep-interval}", delayed = "${baton.saga.sweep-interval}")
     public void sweep() {
-        Instant before = Instant.now().minus(config.sweepInterval());
-        resume(tx
-                .run(s -> s.createSelectionQuery(
-                                "from StepExecution where state = :state and startedAt < :before", StepExecution.class)
-                        .setParameter("state", StepExecution.State.RUNNING)
-                        .setParameter("before", before)
-                        .getResultList())
-                .stream()
-                .filter(x -> !claims.contains(x.id))
-                .toList());
+        resume(claim(false));
     }
 
     private void resume(List<StepExecution> running) {
@@ -201,6 +262,7 @@ public class StepRunner {
                 } catch (RuntimeException e) {
                     LOG.errorf(e, "%s stopped; it resumes at the next sweep or start", id);
                 } finally {
+                    tokens.remove(id);
                     claims.remove(id);
                 }
             });
@@ -401,7 +463,20 @@ public class StepRunner {
         Uni<Boolean> write(Mutiny.Session s, String id, SagaEvent trigger, Outcome outcome);
     }
 
-    private void record(String id, StepContext context, Function<Mutiny.Session, Uni<Outcome>> outcome, Ending ending) {
+    private void record(
+            String id, StepContext context, Function<Mutiny.Session, Uni<Outcome>> outcome, Ending unfenced) {
+        Long token = tokens.get(id);
+        // fenced: a replica whose run another took over (its lease passed) writes nothing
+        Ending ending = (s, runId, trigger, o) -> s.find(StepExecution.class, runId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(x -> {
+                    if (x != null && token != null && x.owner != null && (!x.owner.equals(me()) || x.token != token)) {
+                        LOG.warnf(
+                                "the outcome of %s is not written: %s holds it now (token %d, this run's %d)",
+                                runId, x.owner, x.token, token);
+                        return Uni.createFrom().item(false);
+                    }
+                    return unfenced.write(s, runId, trigger, o);
+                });
         try {
             Wait.forThe("the database to record the outcome of " + id, config.recordTimeout())
                     .backingOff(Duration.ofMillis(100), Duration.ofSeconds(5))

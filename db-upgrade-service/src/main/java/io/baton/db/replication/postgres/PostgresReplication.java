@@ -226,15 +226,27 @@ public class PostgresReplication extends LocalReplication {
     }
 
     /**
-     * Waits until the candidate has replayed what the old master, started again, has written so far: its WAL
-     * receiver reconnects only after {@code wal_retrieve_retry_interval}, and a new fence must not wait for that.
+     * Waits until the candidate streams from the old master, started again, and has replayed what it wrote so far:
+     * its WAL receiver reconnects only after {@code wal_retrieve_retry_interval}, and a new fence must not wait for
+     * that (the old master's shutdown checkpoint would not reach it in time). The replay position alone does not
+     * say so: the candidate had the checkpoint before the restart.
      */
     private static void awaitStreaming(Instance old, Instance candidate)
             throws IOException, SQLException, InterruptedException {
-        String target = Sql.one(old, "SELECT pg_current_wal_lsn()");
+        String streaming = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name = "
+                + Sql.literal(candidate.name());
         Os.await(
                 Wait.forThe(candidate.name() + " to stream from " + old.name() + " again", Duration.ofSeconds(120))
                         .every(Duration.ofMillis(50))
+                        .ignoring(SQLException.class),
+                "see " + candidate.log(),
+                () -> "1".equals(Sql.one(old, streaming)));
+        String target = Sql.one(old, "SELECT pg_current_wal_lsn()");
+        Os.await(
+                Wait.forThe(
+                                candidate.name() + " to replay " + old.name() + "'s WAL up to " + target,
+                                Duration.ofSeconds(120))
+                        .every(Duration.ofMillis(20))
                         .ignoring(SQLException.class),
                 "see " + candidate.log(),
                 () -> {
