@@ -243,17 +243,7 @@ class LbSagaTest {
         String deployment = "lb-tries-" + UUID.randomUUID().toString().substring(0, 8);
         lb.addReady(deployment, "app-1", "app-1:80");
         SagaEvent request = requested(deployment, ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
-        StepExecution stalled = new StepExecution();
-        stalled.id = StepExecution.key(request.upgradeId(), 0, io.baton.saga.Mode.ACTION);
-        stalled.upgradeId = request.upgradeId();
-        stalled.stepIndex = 0;
-        stalled.stepName = StepName.ATTACH_NEW_SERVERS.name();
-        stalled.mode = io.baton.saga.Mode.ACTION;
-        stalled.state = StepExecution.State.RUNNING;
-        stalled.attempts = 5;
-        stalled.trigger = Json.write(request);
-        stalled.startedAt = Instant.now().minus(Duration.ofHours(1));
-        tx.run(s -> s.persist(stalled));
+        running(request, null, null, 5);
 
         try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
             runner.sweep();
@@ -286,6 +276,11 @@ class LbSagaTest {
 
     /** A request of two steps: lb-service's attach, then cloud-service's (not running here), so the saga stops. */
     static SagaEvent attachOnly(String deployment) {
+        return twoSteps(deployment, StepName.ATTACH_NEW_SERVERS, StepName.UPDATE_ARRAY);
+    }
+
+    /** An application upgrade's request of two steps, with the facts of {@link #requested}. */
+    static SagaEvent twoSteps(String deployment, StepName first, StepName second) {
         SagaEvent template = requested(deployment, ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
         return new SagaEvent(
                 template.upgradeId(),
@@ -295,9 +290,7 @@ class LbSagaTest {
                 -1,
                 null,
                 new RoutingSlip(
-                        List.of(
-                                SlipStep.pending(0, StepName.ATTACH_NEW_SERVERS, false),
-                                SlipStep.pending(1, StepName.UPDATE_ARRAY, false)),
+                        List.of(SlipStep.pending(0, first, false), SlipStep.pending(1, second, false)),
                         template.slip().facts()),
                 template.spec(),
                 Instant.now());
@@ -305,6 +298,11 @@ class LbSagaTest {
 
     /** A RUNNING run of the attach, as another replica of lb-service left it. */
     StepExecution leasedTo(SagaEvent request, String owner, Instant leaseUntil) {
+        return running(request, owner, leaseUntil, 1);
+    }
+
+    /** A RUNNING run of the attach started {@code attempts} times, owned by {@code owner} (none: never claimed). */
+    StepExecution running(SagaEvent request, String owner, Instant leaseUntil, int attempts) {
         StepExecution run = new StepExecution();
         run.id = StepExecution.key(request.upgradeId(), 0, io.baton.saga.Mode.ACTION);
         run.upgradeId = request.upgradeId();
@@ -312,12 +310,12 @@ class LbSagaTest {
         run.stepName = StepName.ATTACH_NEW_SERVERS.name();
         run.mode = io.baton.saga.Mode.ACTION;
         run.state = StepExecution.State.RUNNING;
-        run.attempts = 1;
+        run.attempts = attempts;
         run.trigger = Json.write(request);
         run.startedAt = Instant.now().minus(Duration.ofMinutes(1));
         run.owner = owner;
         run.leaseUntil = leaseUntil;
-        run.token = 3;
+        run.token = owner == null ? 0 : 3;
         tx.run(s -> s.persist(run));
         return run;
     }

@@ -8,12 +8,9 @@ import io.baton.contracts.ApplicationUpgrade;
 import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.Phase;
-import io.baton.contracts.RoutingSlip;
 import io.baton.contracts.SagaEvent;
-import io.baton.contracts.SlipStep;
 import io.baton.contracts.StepName;
 import io.baton.contracts.StepStatus;
-import io.baton.contracts.UpgradeKind;
 import io.baton.infra.BatonTestInfra;
 import io.baton.infra.KafkaProbe;
 import io.baton.infra.Refusals;
@@ -295,21 +292,10 @@ class LbServiceTest {
 
     /** A request whose first step is cloud-service's launch and whose second is lb-service's attach. */
     private static SagaEvent handingToLb(String prefix) {
-        SagaEvent template = LbSagaTest.requested("x", ApplicationUpgrade.DrainMode.DRAIN_STATE, Duration.ofMinutes(1));
-        return new SagaEvent(
-                UUID.randomUUID().toString(),
+        return LbSagaTest.twoSteps(
                 prefix + "-" + UUID.randomUUID().toString().substring(0, 8),
-                UpgradeKind.APPLICATION,
-                Phase.REQUESTED,
-                -1,
-                null,
-                new RoutingSlip(
-                        List.of(
-                                SlipStep.pending(0, StepName.LAUNCH_APP_SERVERS, true),
-                                SlipStep.pending(1, StepName.ATTACH_NEW_SERVERS, true)),
-                        template.slip().facts()),
-                template.spec(),
-                Instant.now());
+                StepName.LAUNCH_APP_SERVERS,
+                StepName.ATTACH_NEW_SERVERS);
     }
 
     private static byte[] latin1(String s) {
