@@ -53,6 +53,9 @@ class LbSagaTest {
     @Inject
     io.baton.saga.FaultInjector faults;
 
+    @Inject
+    io.baton.saga.OutboxRelay relay;
+
     static SagaEvent requested(String deployment, ApplicationUpgrade.DrainMode drainBy, Duration ttl) {
         List<StepName> names = List.of(
                 StepName.ATTACH_NEW_SERVERS,
@@ -396,5 +399,61 @@ class LbSagaTest {
             assertThat(x.state).isEqualTo(StepExecution.State.RUNNING);
             assertThat(x.owner).isEqualTo("lb-7");
         });
+    }
+
+    /**
+     * One replica publishes the outbox: while another holds the relay lease, this one's events wait in the table;
+     * once that lease has passed (the other replica died), this one takes it and they leave, in order.
+     */
+    @Test
+    void onlyTheReplicaHoldingTheRelayLeasePublishes() throws Exception {
+        String deployment = "lb-relay-" + UUID.randomUUID().toString().substring(0, 8);
+        lb.addReady(deployment, "app-1", "app-1:80");
+        SagaEvent request = attachOnly(deployment);
+        try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
+            leaseRelayTo("lb-7", Instant.now().plus(Duration.ofHours(1)));
+            kafka.sendCloudEvent(
+                    Owner.PLANNER.topic(),
+                    request.upgradeId(),
+                    request.type(Owner.PLANNER),
+                    Owner.PLANNER.source(),
+                    Json.write(request));
+            io.baton.common.Wait.forThe("the attach to end", Duration.ofSeconds(30))
+                    .every(Duration.ofMillis(50))
+                    .until(() -> executions.of(request.upgradeId()).stream()
+                            .anyMatch(x -> x.state == StepExecution.State.DONE));
+            Thread.sleep(2_000);
+            assertThat(kafka.readAll(Owner.LB.topic()))
+                    .as("nothing published while another replica holds the relay lease")
+                    .noneMatch(r -> request.upgradeId().equals(r.key()));
+
+            leaseRelayTo("lb-7", Instant.now().minus(Duration.ofSeconds(1)));
+            List<String> types = kafka
+                    .await(
+                            rs -> rs.stream()
+                                    .anyMatch(r -> request.upgradeId().equals(r.key())
+                                            && r.type().equals("baton.lb.servers-attached.v1")),
+                            Duration.ofSeconds(30),
+                            Owner.LB.topic())
+                    .stream()
+                    .filter(r -> request.upgradeId().equals(r.key()))
+                    .map(KafkaProbe.Record::type)
+                    .toList();
+            assertThat(types)
+                    .as("published in order once this replica took the lease")
+                    .containsExactly("baton.lb.step-started.v1", "baton.lb.servers-attached.v1");
+        } finally {
+            leaseRelayTo("lb-7", Instant.now().minus(Duration.ofSeconds(1)));
+            relay.holdLease();
+        }
+    }
+
+    private void leaseRelayTo(String owner, Instant until) {
+        tx.run(s -> s.createNativeQuery(
+                        "update relay_lease set owner = :owner, lease_until = :until where service = 'lb'")
+                .setParameter("owner", owner)
+                .setParameter("until", until)
+                .executeUpdate());
+        relay.holdLease();
     }
 }

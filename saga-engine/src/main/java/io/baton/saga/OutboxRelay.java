@@ -71,6 +71,8 @@ public class OutboxRelay {
     });
     private final List<Long> toMark = new ArrayList<>();
     private volatile boolean running;
+    /** Whether this replica holds the service's relay lease: only the holder publishes (see {@link #holdLease}). */
+    private volatile boolean leader;
 
     public OutboxRelay(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
@@ -86,6 +88,7 @@ public class OutboxRelay {
 
     void start(@Observes StartupEvent event) {
         remind();
+        holdLease();
         running = true;
         Thread thread = new Thread(this::loop, "outbox-relay");
         thread.setDaemon(true);
@@ -95,6 +98,42 @@ public class OutboxRelay {
     void stop(@Observes ShutdownEvent event) {
         running = false;
         wake.release();
+    }
+
+    /** This replica, as the holder of the relay lease: {@code <service>-<baton.saga.instance-id>}. */
+    String me() {
+        return config.owner().code() + "-" + config.instanceId();
+    }
+
+    /**
+     * Takes or renews the service's relay lease ({@code relay_lease}, {@code baton.saga.lease}), every heartbeat: one
+     * replica publishes the outbox, in id order; another takes over once the holder's lease has passed. A replica
+     * that is not the holder leaves its events in the table for the holder's next look. Public for tests.
+     */
+    @io.quarkus.scheduler.Scheduled(every = "${baton.saga.heartbeat}", delayed = "${baton.saga.heartbeat}")
+    public void holdLease() {
+        try {
+            Instant until = Instant.now().plus(config.lease());
+            List<?> held = tx.run(s -> s.createNativeQuery(
+                            "insert into relay_lease (service, owner, lease_until) values (:service, :me, :until)"
+                                    + " on conflict (service) do update set owner = :me, lease_until = :until"
+                                    + " where relay_lease.owner = :me or relay_lease.lease_until < now()"
+                                    + " returning owner",
+                            String.class)
+                    .setParameter("service", config.owner().code())
+                    .setParameter("me", me())
+                    .setParameter("until", until)
+                    .getResultList());
+            boolean was = leader;
+            leader = !held.isEmpty();
+            if (leader != was) {
+                LOG.infof(leader ? "this replica publishes the outbox" : "another replica publishes the outbox");
+                wake.release();
+            }
+        } catch (RuntimeException e) {
+            // no answer from the database: keep what was known; a lease not renewed passes on its own
+            LOG.warnf("the relay lease could not be renewed: %s", e.getMessage());
+        }
     }
 
     /** An event its transaction has just committed: it leaves now rather than at the next look at the table. */
@@ -128,6 +167,10 @@ public class OutboxRelay {
 
     /** Sends what was handed over, and what the table holds unpublished when {@code look}; returns how many. */
     private int publish(boolean look) {
+        if (!leader) {
+            handedOver.clear(); // the holder finds them in the table
+            return 0;
+        }
         TreeMap<Long, OutboxRecord> batch = new TreeMap<>();
         for (OutboxRecord r; batch.size() < config.relayBatch() && (r = handedOver.poll()) != null; ) {
             if (r.id != null && !sent.contains(r.id)) {
