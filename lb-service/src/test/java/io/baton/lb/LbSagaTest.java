@@ -93,6 +93,16 @@ class LbSagaTest {
                 Instant.now());
     }
 
+    /** Publishes the planner's request of an upgrade, as the planner would. */
+    static void request(KafkaProbe kafka, SagaEvent request) {
+        kafka.sendCloudEvent(
+                Owner.PLANNER.topic(),
+                request.upgradeId(),
+                request.type(Owner.PLANNER),
+                Owner.PLANNER.source(),
+                Json.write(request));
+    }
+
     SagaEvent run(String deployment, ApplicationUpgrade.DrainMode drainBy, Duration ttl, Duration session) {
         lb.addReady(deployment, "app-1", "app-1:80");
         lb.addReady(deployment, "app-2", "app-2:80");
@@ -100,12 +110,7 @@ class LbSagaTest {
         lb.open(deployment, session);
         SagaEvent requested = requested(deployment, drainBy, ttl);
         try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
-            kafka.sendCloudEvent(
-                    Owner.PLANNER.topic(),
-                    requested.upgradeId(),
-                    requested.type(Owner.PLANNER),
-                    Owner.PLANNER.source(),
-                    Json.write(requested));
+            request(kafka, requested);
             return kafka
                     .await(
                             rs -> rs.stream()
@@ -176,12 +181,7 @@ class LbSagaTest {
                 Instant.now());
         String attached = "baton.lb.servers-attached.v1";
         try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
-            kafka.sendCloudEvent(
-                    Owner.PLANNER.topic(),
-                    request.upgradeId(),
-                    request.type(Owner.PLANNER),
-                    Owner.PLANNER.source(),
-                    Json.write(request));
+            request(kafka, request);
             SagaEvent done = Json.read(
                     kafka
                             .await(
@@ -373,12 +373,7 @@ class LbSagaTest {
                 StepName.ATTACH_NEW_SERVERS, deployment, null, null, 3_000L, null));
         String id = StepExecution.key(request.upgradeId(), 0, io.baton.saga.Mode.ACTION);
         try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
-            kafka.sendCloudEvent(
-                    Owner.PLANNER.topic(),
-                    request.upgradeId(),
-                    request.type(Owner.PLANNER),
-                    Owner.PLANNER.source(),
-                    Json.write(request));
+            request(kafka, request);
             io.baton.common.Wait.forThe("the attach to start", Duration.ofSeconds(30))
                     .every(Duration.ofMillis(20))
                     .until(() -> !executions.of(request.upgradeId()).isEmpty());
@@ -412,12 +407,7 @@ class LbSagaTest {
         SagaEvent request = attachOnly(deployment);
         try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
             leaseRelayTo("lb-7", Instant.now().plus(Duration.ofHours(1)));
-            kafka.sendCloudEvent(
-                    Owner.PLANNER.topic(),
-                    request.upgradeId(),
-                    request.type(Owner.PLANNER),
-                    Owner.PLANNER.source(),
-                    Json.write(request));
+            request(kafka, request);
             io.baton.common.Wait.forThe("the attach to end", Duration.ofSeconds(30))
                     .every(Duration.ofMillis(50))
                     .until(() -> executions.of(request.upgradeId()).stream()

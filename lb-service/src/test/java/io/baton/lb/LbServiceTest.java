@@ -258,12 +258,7 @@ class LbServiceTest {
                         .body("size()", equalTo(0));
             }
 
-            kafka.sendCloudEvent(
-                    Owner.PLANNER.topic(),
-                    early.upgradeId(),
-                    early.type(Owner.PLANNER),
-                    Owner.PLANNER.source(),
-                    Json.write(early));
+            LbSagaTest.request(kafka, early);
             kafka.await(
                     rs -> rs.stream()
                             .anyMatch(r -> early.upgradeId().equals(r.key())
