@@ -103,6 +103,22 @@ class LbSagaTest {
                 Json.write(request));
     }
 
+    /** The first event of this type about the upgrade on lb-service's topic, once it is there. */
+    static SagaEvent awaitEvent(KafkaProbe kafka, String upgradeId, String type, Duration timeout) {
+        return kafka
+                .await(
+                        rs -> rs.stream()
+                                .anyMatch(r ->
+                                        upgradeId.equals(r.key()) && r.type().equals(type)),
+                        timeout,
+                        Owner.LB.topic())
+                .stream()
+                .filter(r -> upgradeId.equals(r.key()) && r.type().equals(type))
+                .map(r -> Json.read(r.value(), SagaEvent.class))
+                .findFirst()
+                .orElseThrow();
+    }
+
     SagaEvent run(String deployment, ApplicationUpgrade.DrainMode drainBy, Duration ttl, Duration session) {
         lb.addReady(deployment, "app-1", "app-1:80");
         lb.addReady(deployment, "app-2", "app-2:80");
@@ -111,19 +127,7 @@ class LbSagaTest {
         SagaEvent requested = requested(deployment, drainBy, ttl);
         try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
             request(kafka, requested);
-            return kafka
-                    .await(
-                            rs -> rs.stream()
-                                    .anyMatch(r -> requested.upgradeId().equals(r.key())
-                                            && r.type().equals("baton.lb.smoke-test-passed.v1")),
-                            Duration.ofSeconds(60),
-                            Owner.LB.topic())
-                    .stream()
-                    .filter(r ->
-                            requested.upgradeId().equals(r.key()) && r.type().equals("baton.lb.smoke-test-passed.v1"))
-                    .map(r -> Json.read(r.value(), SagaEvent.class))
-                    .findFirst()
-                    .orElseThrow();
+            return awaitEvent(kafka, requested.upgradeId(), "baton.lb.smoke-test-passed.v1", Duration.ofSeconds(60));
         }
     }
 
@@ -182,21 +186,7 @@ class LbSagaTest {
         String attached = "baton.lb.servers-attached.v1";
         try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
             request(kafka, request);
-            SagaEvent done = Json.read(
-                    kafka
-                            .await(
-                                    rs -> rs.stream()
-                                            .anyMatch(r -> request.upgradeId().equals(r.key())
-                                                    && r.type().equals(attached)),
-                                    Duration.ofSeconds(60),
-                                    Owner.LB.topic())
-                            .stream()
-                            .filter(r -> request.upgradeId().equals(r.key())
-                                    && r.type().equals(attached))
-                            .findFirst()
-                            .orElseThrow()
-                            .value(),
-                    SagaEvent.class);
+            SagaEvent done = awaitEvent(kafka, request.upgradeId(), attached, Duration.ofSeconds(60));
             assertThat(lb.members(deployment))
                     .extracting(LoadBalancer.Member::server)
                     .contains("app-3", "app-4");
@@ -250,21 +240,8 @@ class LbSagaTest {
 
         try (KafkaProbe kafka = new KafkaProbe(BatonTestInfra.bootstrapServers())) {
             runner.sweep();
-            SagaEvent failed = Json.read(
-                    kafka
-                            .await(
-                                    rs -> rs.stream()
-                                            .anyMatch(r -> request.upgradeId().equals(r.key())
-                                                    && r.type().equals("baton.lb.step-failed.v1")),
-                                    Duration.ofSeconds(30),
-                                    Owner.LB.topic())
-                            .stream()
-                            .filter(r -> request.upgradeId().equals(r.key())
-                                    && r.type().equals("baton.lb.step-failed.v1"))
-                            .findFirst()
-                            .orElseThrow()
-                            .value(),
-                    SagaEvent.class);
+            SagaEvent failed =
+                    awaitEvent(kafka, request.upgradeId(), "baton.lb.step-failed.v1", Duration.ofSeconds(30));
             assertThat(failed.reason())
                     .contains("was started 6 times without ending")
                     .contains("undone");

@@ -67,7 +67,6 @@ public final class PgBouncer {
                 + "logfile = " + dir.resolve("pgbouncer.log") + "\n";
         Path tmp = dir.resolve("pgbouncer.ini.tmp");
         Files.writeString(tmp, ini, StandardCharsets.UTF_8);
-        writeUsers();
         Files.move(
                 tmp,
                 dir.resolve("pgbouncer.ini"),
@@ -78,8 +77,9 @@ public final class PgBouncer {
     /**
      * The auth file: each login with the SCRAM verifier of its password, the same the server stores, so that
      * PgBouncer logs in to the server with the keys of the client's own exchange. Only PgBouncer's user may read it.
+     * Written when the write path is made; a re-point (inside a switchover's fence) leaves it as it is.
      */
-    private void writeUsers() throws IOException {
+    void writeUsers() throws IOException {
         Secrets.Credentials credentials = path.credentials();
         String users = "\"postgres\" \"" + Secrets.scramVerifier(credentials.adminPassword()) + "\"\n" + "\""
                 + PostgresServers.APP_USER + "\" \"" + Secrets.scramVerifier(credentials.appPassword()) + "\"\n";

@@ -35,6 +35,14 @@ public final class Secrets {
 
     private static final int SCRAM_ITERATIONS = 4096;
 
+    /**
+     * Each deployment's passwords as last read, with the file's modification time: a switchover's fence asks for them
+     * on every connection it opens, and a file not changed since need not be read and checked again.
+     */
+    private static final Map<Path, Read> READ = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Read(java.nio.file.attribute.FileTime modified, Credentials credentials) {}
+
     private final Path dir;
 
     Secrets(Path root) {
@@ -75,6 +83,10 @@ public final class Secrets {
     public Credentials of(String deployment, String engine) throws IOException {
         ConfigValues.label("deployment", deployment);
         Path file = dir.resolve(deployment + ".properties");
+        Read known = READ.get(file);
+        if (known != null && Files.exists(file) && known.modified().equals(Files.getLastModifiedTime(file))) {
+            return known.credentials();
+        }
         if (!Files.exists(file)) {
             OwnerOnly.directory(dir);
             Map<String, String> values = new LinkedHashMap<>();
@@ -91,6 +103,7 @@ public final class Secrets {
                 Files.deleteIfExists(draft);
             }
         }
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
         Map<String, String> values = OwnerOnly.readProperties(file);
         String admin = values.get("admin.password");
         String app = values.get("app.password");
@@ -101,7 +114,10 @@ public final class Secrets {
             throw new IOException(file + " does not hold the deployment's passwords in their form; restore it from"
                     + " a backup (the servers keep their passwords)");
         }
-        return new Credentials(deployment, values.getOrDefault("engine", Engines.of(engine)), admin, app);
+        Credentials credentials =
+                new Credentials(deployment, values.getOrDefault("engine", Engines.of(engine)), admin, app);
+        READ.put(file, new Read(modified, credentials));
+        return credentials;
     }
 
     /** The deployment's passwords for a server of it. */

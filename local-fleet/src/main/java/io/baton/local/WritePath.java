@@ -93,6 +93,7 @@ public record WritePath(LocalFleet fleet, String deployment, String engine, Stri
         p.setProperty("target", master);
         if (pooled()) {
             pgbouncer().writeConfig(master);
+            pgbouncer().writeUsers();
             Os.chown(dir, fleet.settings().postgresUser());
         }
         save(p);

@@ -391,34 +391,30 @@ public class StepRunner {
         if (handler == null || !context.step().compensable()) {
             return null;
         }
-        Exception last = null;
-        for (int attempt = 1; attempt <= config.compensationAttempts(); attempt++) {
-            try {
-                handler.undo(context);
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Stopping();
-            } catch (Exception e) {
-                if (stopping) {
-                    throw new Stopping();
-                }
-                last = e;
-                LOG.warnf(
-                        "could not undo the partial step %s of upgrade %s (attempt %d): %s",
-                        context.step().name(), context.upgradeId(), attempt, reason(e));
-                if (attempt < config.compensationAttempts()) {
-                    pause(
-                            "attempt " + (attempt + 1) + " to undo "
-                                    + context.step().name(),
-                            config.compensationBackoff().multipliedBy(attempt));
-                }
-            }
-        }
-        return reason(last);
+        Undone undone = tryUndo(handler, context, false);
+        return undone.failure() == null ? null : reason(undone.failure());
     }
 
     private void undo(String id, StepHandler handler, StepContext context) {
+        SlipStep step = context.step();
+        Undone undone = tryUndo(handler, context, true);
+        if (undone.failure() == null) {
+            record(id, context, s -> Uni.createFrom().item(new Outcome.Compensated(step, undone.found())));
+            return;
+        }
+        String reason =
+                "could not undo " + step.name() + ": " + reason(undone.failure()) + "; the upgrade needs an operator";
+        record(id, context, s -> Uni.createFrom().item(new Outcome.CompensationFailed(step, reason)));
+    }
+
+    /** What an undo found, or why its last attempt failed. */
+    private record Undone(StepFacts found, Exception failure) {}
+
+    /**
+     * A step's undo, tried {@code baton.saga.compensation-attempts} times with a growing pause between attempts; a
+     * compensation ({@code injectFaults}) also meets the fault rules aimed at it.
+     */
+    private Undone tryUndo(StepHandler handler, StepContext context, boolean injectFaults) {
         SlipStep step = context.step();
         Exception last = null;
         for (int attempt = 1; attempt <= config.compensationAttempts(); attempt++) {
@@ -426,10 +422,10 @@ public class StepRunner {
                 if (handler == null) {
                     throw new StepFailedException("this service has no handler for step " + step.name());
                 }
-                faults.check(step.name(), context.deployment(), FaultInjector.Target.COMPENSATION);
-                StepFacts found = handler.undo(context);
-                record(id, context, s -> Uni.createFrom().item(new Outcome.Compensated(step, found)));
-                return;
+                if (injectFaults) {
+                    faults.check(step.name(), context.deployment(), FaultInjector.Target.COMPENSATION);
+                }
+                return new Undone(handler.undo(context), null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Stopping();
@@ -439,15 +435,16 @@ public class StepRunner {
                 }
                 last = e;
                 LOG.warnf(
-                        "compensation of step %s of upgrade %s failed (attempt %d): %s",
+                        "undoing step %s of upgrade %s failed (attempt %d): %s",
                         step.name(), context.upgradeId(), attempt, reason(e));
-                pause(
-                        "attempt " + (attempt + 1) + " to undo " + step.name(),
-                        config.compensationBackoff().multipliedBy(attempt));
+                if (attempt < config.compensationAttempts()) {
+                    pause(
+                            "attempt " + (attempt + 1) + " to undo " + step.name(),
+                            config.compensationBackoff().multipliedBy(attempt));
+                }
             }
         }
-        String reason = "could not undo " + step.name() + ": " + reason(last) + "; the upgrade needs an operator";
-        record(id, context, s -> Uni.createFrom().item(new Outcome.CompensationFailed(step, reason)));
+        return new Undone(null, last);
     }
 
     /**
