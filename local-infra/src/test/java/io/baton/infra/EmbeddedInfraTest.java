@@ -103,10 +103,24 @@ class EmbeddedInfraTest {
             producer.send(new ProducerRecord<>(topic, "k", "forged")).get(10, java.util.concurrent.TimeUnit.SECONDS);
             return null;
         } catch (java.util.concurrent.ExecutionException e) {
-            return e.getCause();
+            return refusal(e.getCause());
         } catch (Exception e) {
-            return e;
+            return refusal(e);
         }
+    }
+
+    /**
+     * The broker's refusal in what the producer threw: a producer refused its producer id may, depending on timing,
+     * throw "in an error state" from send() with the authorization failure as the cause.
+     */
+    private static Throwable refusal(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.AuthorizationException
+                    || t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                return t;
+            }
+        }
+        return thrown;
     }
 
     @Test
