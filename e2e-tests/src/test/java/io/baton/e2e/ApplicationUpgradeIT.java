@@ -59,20 +59,28 @@ class ApplicationUpgradeIT {
 
     static String start(String deployment, String sessionTtl) {
         return given().contentType(ContentType.JSON)
-                .body(
-                        """
+                .body(request(deployment))
+                .post(BatonStack.url(Service.PLANNER) + "/upgrades")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    /** The steps the planner plans for the upgrade {@link #start} asks for, in order. */
+    static List<StepName> plan(String deployment) {
+        return BatonStack.plan(request(deployment));
+    }
+
+    private static String request(String deployment) {
+        return """
                         {"deployment": "%s", "kind": "application",
                          "source": {"repository": "https://git.example.com/shop.git", "ref": "v1.5.0"},
                          "inputs": {"FEATURE_INVOICES": "on"}, "serverChange": {"templateRevision": 8},
                          "migrations": [{"name": "order-notes", "up": "CREATE TABLE order_notes (id bigint, body text)",
                                          "down": "DROP TABLE order_notes"}],
                          "sessionTtl": "PT1M", "smokeTest": {"path": "/health", "expectedStatus": 200}}"""
-                                .formatted(deployment))
-                .post(BatonStack.url(Service.PLANNER) + "/upgrades")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+                .formatted(deployment);
     }
 
     static JsonPath fleet(String deployment) {

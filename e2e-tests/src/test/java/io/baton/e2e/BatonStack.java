@@ -7,6 +7,7 @@ import io.baton.common.Tokens;
 import io.baton.common.Wait;
 import io.baton.contracts.Json;
 import io.baton.contracts.ServerConfig;
+import io.baton.contracts.StepName;
 import io.baton.contracts.UpgradeKind;
 import io.baton.contracts.api.CreateUpgrade;
 import io.baton.contracts.api.Roles;
@@ -123,7 +124,13 @@ final class BatonStack {
     }
 
     static Response startUpgrade(String deployment, String change, boolean approval) {
-        CreateUpgrade request = new CreateUpgrade(
+        return given().contentType(ContentType.JSON)
+                .body(Json.write(request(deployment, change, approval)))
+                .post(url(Service.PLANNER) + "/upgrades");
+    }
+
+    private static CreateUpgrade request(String deployment, String change, boolean approval) {
+        return new CreateUpgrade(
                 deployment,
                 UpgradeKind.DATABASE,
                 Json.read(change, ServerConfig.class),
@@ -135,7 +142,27 @@ final class BatonStack {
                 null,
                 null,
                 approval);
-        return given().contentType(ContentType.JSON).body(Json.write(request)).post(url(Service.PLANNER) + "/upgrades");
+    }
+
+    /** The steps the planner plans for this change, in order. */
+    static List<StepName> plan(String deployment, String change) {
+        return plan(Json.write(request(deployment, change, false)));
+    }
+
+    /** The steps the planner plans for this request body, in order: its dry run. */
+    static List<StepName> plan(String body) {
+        return given()
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post(url(Service.PLANNER) + "/upgrades?dryRun=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("plan.name", String.class)
+                .stream()
+                .map(StepName::valueOf)
+                .toList();
     }
 
     static String start(String deployment, String change, boolean approval) {
@@ -284,19 +311,24 @@ final class BatonStack {
     }
 
     static void assertNothingLeftBy(String id, String deployment) {
-        JsonPath fleet = given().get(url(Service.CLOUD) + "/deployments/" + deployment)
-                .then()
-                .extract()
-                .jsonPath();
-        assertThat(fleet.getList("servers.findAll { it.createdBy == '" + id + "' }"))
-                .as("servers the saga created")
-                .isEmpty();
+        assertNoServerLeftBy(id, deployment);
         JsonPath snapshots = given().get(url(Service.CLOUD) + "/deployments/" + deployment + "/snapshots")
                 .then()
                 .extract()
                 .jsonPath();
         assertThat(snapshots.getList("findAll { it.createdBy == '" + id + "' }"))
                 .as("backups the saga took")
+                .isEmpty();
+    }
+
+    /** No server the saga launched is left, and each one it launched it terminated (backups may stay). */
+    static void assertNoServerLeftBy(String id, String deployment) {
+        JsonPath fleet = given().get(url(Service.CLOUD) + "/deployments/" + deployment)
+                .then()
+                .extract()
+                .jsonPath();
+        assertThat(fleet.getList("servers.findAll { it.createdBy == '" + id + "' }"))
+                .as("servers the saga created")
                 .isEmpty();
         long launched = actions(id).stream()
                 .filter(a -> "launch".equals(a.get("action")))

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +63,19 @@ public final class Stack implements AutoCloseable {
     private final Options options;
     private final EmbeddedKafka kafka;
     private final EmbeddedPostgresServer postgres;
-    private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
-    private final Map<Service, Process> processes = new EnumMap<>(Service.class);
+    /**
+     * A running copy of a service: {@code instance} 0 is the one every stack has, on the port the options name; more
+     * replicas ({@link #startReplica}) take free ports and their own {@code BATON_INSTANCE_ID}.
+     */
+    public record Replica(Service service, int instance) {
+        /** Its name as the service's runs and leases record their owner: {@code lb-1}, ... */
+        public String owner() {
+            return service.name().toLowerCase(java.util.Locale.ROOT) + "-" + instance;
+        }
+    }
+
+    private final Map<Replica, Integer> ports = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Replica, Process> processes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Tokens.Keys keys;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -100,7 +110,7 @@ public final class Stack implements AutoCloseable {
         try {
             for (Service s : Service.values()) {
                 int port = options.ports().getOrDefault(s, 0);
-                stack.ports.put(s, port == 0 ? freePort() : port);
+                stack.ports.put(new Replica(s, 0), port == 0 ? freePort() : port);
             }
             for (Service s : Service.values()) {
                 stack.startService(s);
@@ -119,8 +129,25 @@ public final class Stack implements AutoCloseable {
         return home.resolve(s.module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    /** Starts (or restarts) one service's process. */
+    /** Starts (or restarts) one service's process: its first replica. */
     public void startService(Service s) throws IOException {
+        startReplica(new Replica(s, 0));
+    }
+
+    /**
+     * Starts (or restarts) a replica of a service beside the others: same database, same consumer group, its own
+     * HTTP port and instance id (its runs' owner, its static group membership). Returns without waiting for it to be
+     * ready ({@link #awaitReady(Replica, Duration)}).
+     */
+    public void startReplica(Replica r) throws IOException {
+        Service s = r.service();
+        ports.computeIfAbsent(r, any -> {
+            try {
+                return freePort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String javaOptions = System.getenv().getOrDefault("BATON_SERVICE_JAVA_OPTS", SERVICE_JAVA_OPTIONS);
@@ -145,13 +172,22 @@ public final class Stack implements AutoCloseable {
         command.add(jar(options.home(), s).toString());
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
-        env.putAll(environment(s));
-        Path log = options.stateDir().resolve("logs").resolve(s.module + ".log");
-        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        processes.put(s, builder.start());
+        env.putAll(environment(r));
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(r).toFile()));
+        processes.put(r, builder.start());
+    }
+
+    private Path log(Replica r) {
+        String name = r.service().module + (r.instance() == 0 ? "" : "-" + r.instance());
+        return options.stateDir().resolve("logs").resolve(name + ".log");
     }
 
     Map<String, String> environment(Service s) {
+        return environment(new Replica(s, 0));
+    }
+
+    Map<String, String> environment(Replica r) {
+        Service s = r.service();
         Map<String, String> env = new HashMap<>();
         env.put("BATON_KAFKA", kafka.bootstrapServers());
         // each service signs in to the broker as itself; the ACLs let it write its own topics only
@@ -160,7 +196,8 @@ public final class Stack implements AutoCloseable {
         env.put("BATON_KAFKA_USER", user);
         env.put("BATON_KAFKA_PASSWORD", kafka.passwords().get(user));
         env.put("BATON_DB_USER", postgres.user());
-        env.put(s.portVariable, Integer.toString(ports.get(s)));
+        env.put(s.portVariable, Integer.toString(ports.get(r)));
+        env.put("BATON_INSTANCE_ID", Integer.toString(r.instance()));
         env.put(s.databaseVariable, postgres.reactiveUrl(s.database));
         env.put("BATON_CLOUD_URL", url(Service.CLOUD));
         env.put("BATON_JWT_PUBLIC_KEY", keys.verifying().toUri().toString());
@@ -194,12 +231,17 @@ public final class Stack implements AutoCloseable {
     }
 
     public void awaitReady(Service s, Duration timeout) throws Exception {
-        URI health = URI.create(url(s) + "/q/health/ready");
-        Path log = options.stateDir().resolve("logs").resolve(s.module + ".log");
+        awaitReady(new Replica(s, 0), timeout);
+    }
+
+    public void awaitReady(Replica r, Duration timeout) throws Exception {
+        URI health = URI.create(url(r) + "/q/health/ready");
+        Path log = log(r);
+        String name = r.service().module + " " + r.instance();
         try {
-            Wait.forThe(s.module + " to be ready", timeout)
+            Wait.forThe(name + " to be ready", timeout)
                     .every(Duration.ofMillis(50))
-                    .stopIf(() -> !processes.get(s).isAlive(), s.module + " exited")
+                    .stopIf(() -> !processes.get(r).isAlive(), name + " exited")
                     .ignoring(IOException.class)
                     .until(() -> http.send(
                                             HttpRequest.newBuilder(health)
@@ -215,25 +257,59 @@ public final class Stack implements AutoCloseable {
 
     /** Stops a service the polite way (SIGTERM), as a rolling deploy would, and waits until it has exited. */
     public void stop(Service s) throws InterruptedException {
-        Process p = processes.get(s);
+        stop(new Replica(s, 0));
+    }
+
+    public void stop(Replica r) throws InterruptedException {
+        Process p = processes.get(r);
         p.destroy();
         p.waitFor();
     }
 
     /** Kills a service the hard way (SIGKILL): no shutdown hook, no flush, as a crash would. */
     public void kill(Service s) throws InterruptedException {
-        Process p = processes.get(s);
+        kill(new Replica(s, 0));
+    }
+
+    public void kill(Replica r) throws InterruptedException {
+        Process p = processes.get(r);
         p.destroyForcibly();
         p.waitFor();
     }
 
-    /** The process id of a service, for what the operating system says of it (its memory, say). */
+    /** The process id of a service's first replica, for what the operating system says of it (its memory, say). */
     public long pid(Service s) {
-        return processes.get(s).pid();
+        return pid(new Replica(s, 0));
     }
 
+    public long pid(Replica r) {
+        return processes.get(r).pid();
+    }
+
+    /** The replicas of a service this stack started, alive or not, first one first. */
+    public List<Replica> replicas(Service s) {
+        return processes.keySet().stream()
+                .filter(r -> r.service() == s)
+                .sorted(java.util.Comparator.comparingInt(Replica::instance))
+                .toList();
+    }
+
+    public boolean alive(Replica r) {
+        Process p = processes.get(r);
+        return p != null && p.isAlive();
+    }
+
+    /** Where a service answers: its first replica that runs (the first one when none does). */
     public String url(Service s) {
-        return "http://127.0.0.1:" + ports.get(s);
+        return replicas(s).stream()
+                .filter(this::alive)
+                .findFirst()
+                .map(this::url)
+                .orElseGet(() -> url(new Replica(s, 0)));
+    }
+
+    public String url(Replica r) {
+        return "http://127.0.0.1:" + ports.get(r);
     }
 
     /** Where a service's own database is, over JDBC: for what PostgreSQL's statistics say of it. */
@@ -243,6 +319,11 @@ public final class Stack implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The log of a service's first replica. */
+    public Path log(Service s) {
+        return log(new Replica(s, 0));
     }
 
     public Path logs() {

@@ -10,7 +10,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 
-/** What this service did for one upgrade: each step and compensation it ran, how often it started, how it ended. */
+/**
+ * What this service did for one upgrade: each step and compensation it ran, how often it started, how it ended, and
+ * which replica holds it (until when, unless it renews its lease).
+ */
 @Path("/executions")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExecutionResource {
@@ -21,6 +24,8 @@ public class ExecutionResource {
             Mode mode,
             StepExecution.State state,
             int attempts,
+            String owner,
+            Instant leaseUntil,
             Instant startedAt,
             Instant finishedAt,
             String outcome) {}
@@ -37,7 +42,16 @@ public class ExecutionResource {
     public List<ExecutionView> executions(@PathParam("upgradeId") String upgradeId) {
         return executions.of(upgradeId).stream()
                 .map(x -> new ExecutionView(
-                        x.stepIndex, x.stepName, x.mode, x.state, x.attempts, x.startedAt, x.finishedAt, x.outcome))
+                        x.stepIndex,
+                        x.stepName,
+                        x.mode,
+                        x.state,
+                        x.attempts,
+                        x.owner,
+                        x.leaseUntil,
+                        x.startedAt,
+                        x.finishedAt,
+                        x.outcome))
                 .toList();
     }
 }

@@ -26,7 +26,8 @@ public class FaultInjector {
     /**
      * @param deployment only this deployment, or every one when null
      * @param probability chance that a matching step fails, 1 when null
-     * @param delayMillis when set, the rule slows the step down by this much instead of failing it
+     * @param delayMillis when set, the rule slows the step (its action, or its undo when {@code target} says so) down
+     *     by this much instead of failing it
      * @param crashAt when set, the rule halts this service's process, as kill -9 would, when the step reaches this
      *     point (a switchover names its phases: {@code paused}, {@code promoting}, ...) instead of failing it: a drill
      *     of Baton's own death at that moment
@@ -83,11 +84,12 @@ public class FaultInjector {
         }
     }
 
-    /** Waits as long as the delay rules for this step say; stops early when the upgrade is aborted. */
-    void delay(StepName step, String deployment, BooleanSupplier aborted) throws InterruptedException {
+    /**
+     * Waits as long as the delay rules for this step's action or undo say; stops early when the upgrade is aborted.
+     */
+    void delay(StepName step, String deployment, Target target, BooleanSupplier aborted) throws InterruptedException {
         long total = rules.stream()
-                .filter(r ->
-                        r.delayMillis() != null && r.crashAt() == null && r.matches(step, deployment, Target.ACTION))
+                .filter(r -> r.delayMillis() != null && r.crashAt() == null && r.matches(step, deployment, target))
                 .mapToLong(Rule::delayMillis)
                 .sum();
         if (total == 0) {

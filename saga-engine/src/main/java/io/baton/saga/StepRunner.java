@@ -152,7 +152,10 @@ public class StepRunner {
         recovered.forEach(x -> claims.add(x.id));
     }
 
-    /** Renews the lease of every run this replica is running, a third of a lease apart. */
+    /**
+     * Renews the lease of every run this replica is running, a third of a lease apart, and learns which of their
+     * upgrades were aborted meanwhile.
+     */
     @Scheduled(every = "${baton.saga.heartbeat}", delayed = "${baton.saga.heartbeat}")
     void heartbeat() {
         List<String> running = List.copyOf(claims);
@@ -167,6 +170,14 @@ public class StepRunner {
                 .setParameter("state", StepExecution.State.RUNNING)
                 .setParameter("ids", running)
                 .executeUpdate());
+        // an abort reaches one replica of each service over Kafka; the others learn it here, within a heartbeat, for
+        // the long waits of the runs they hold
+        aborts.learnt(tx.run(s -> s.createSelectionQuery(
+                        "select r.upgradeId from SagaRecord r where r.aborted = true and r.upgradeId in"
+                                + " (select x.upgradeId from StepExecution x where x.id in :ids)",
+                        String.class)
+                .setParameter("ids", running)
+                .getResultList()));
     }
 
     /**
@@ -300,7 +311,7 @@ public class StepRunner {
             if (handler == null) {
                 throw new StepFailedException("this service has no handler for step " + step.name());
             }
-            faults.delay(step.name(), context.deployment(), context.abortRequested());
+            faults.delay(step.name(), context.deployment(), FaultInjector.Target.ACTION, context.abortRequested());
             result = handler.execute(context);
             if (!result.waiting() && result.facts().getClass() != step.name().facts()) {
                 throw new IllegalStateException(
@@ -421,6 +432,9 @@ public class StepRunner {
             try {
                 if (handler == null) {
                     throw new StepFailedException("this service has no handler for step " + step.name());
+                }
+                if (injectFaults && attempt == 1) {
+                    faults.delay(step.name(), context.deployment(), FaultInjector.Target.COMPENSATION, () -> false);
                 }
                 if (injectFaults) {
                     faults.check(step.name(), context.deployment(), FaultInjector.Target.COMPENSATION);

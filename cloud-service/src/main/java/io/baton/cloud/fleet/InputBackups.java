@@ -64,15 +64,19 @@ public class InputBackups {
         }));
     }
 
-    /** Puts back the inputs saved for this upgrade, all of them; does nothing when none were saved. */
-    public boolean restore(String upgradeId) {
+    /**
+     * Puts back the inputs saved for this upgrade, all of them, as the undo of {@code step} (the action log says which
+     * undo it was); does nothing when none were saved.
+     */
+    public boolean restore(String upgradeId, String step) {
         return tx.run(s -> s.find(InputsBackupEntity.class, upgradeId).chain(backup -> {
             if (backup == null) {
                 return Uni.createFrom().item(false);
             }
             return s.find(DeploymentEntity.class, backup.deployment).chain(d -> {
                 d.inputs = Json.write(InputsCsv.read(backup.csv));
-                return s.persist(ActionEntity.of(upgradeId, backup.deployment, "restore-inputs", backup.deployment))
+                return s.persist(ActionEntity.of(
+                                upgradeId, backup.deployment, "restore-inputs", backup.deployment + " (" + step + ")"))
                         .replaceWith(true);
             });
         }));

@@ -66,8 +66,8 @@ public class ServerArrays {
                                     array.serverTemplate = before.serverTemplate;
                                     array.templateRevision = before.templateRevision;
                                     array.enabled = before.enabled;
-                                    return s.persist(
-                                            ActionEntity.of(upgradeId, deployment, "restore-array", array.name));
+                                    return s.persist(ActionEntity.of(
+                                            upgradeId, deployment, "restore-array", array.name + " (" + step + ")"));
                                 }));
                     }
                     return chain;

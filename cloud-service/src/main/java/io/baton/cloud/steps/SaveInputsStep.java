@@ -36,7 +36,7 @@ public class SaveInputsStep implements StepHandler {
 
     @Override
     public StepFacts undo(StepContext context) {
-        inputs.restore(context.upgradeId());
+        inputs.restore(context.upgradeId(), step().name());
         return None.INSTANCE;
     }
 }

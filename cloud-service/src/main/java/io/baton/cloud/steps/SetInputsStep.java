@@ -52,7 +52,7 @@ public class SetInputsStep implements StepHandler {
 
     @Override
     public StepFacts undo(StepContext context) {
-        inputs.restore(context.upgradeId());
+        inputs.restore(context.upgradeId(), step().name());
         return None.INSTANCE;
     }
 }

@@ -4,11 +4,8 @@ import io.baton.lb.balancer.LoadBalancer;
 import io.baton.saga.Rows;
 import io.baton.saga.Tx;
 import io.quarkus.arc.lookup.LookupIfProperty;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +23,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * after a delay and only while its health-check file is there; new sessions go to servers that are READY and
  * healthy, round robin; a draining or unhealthy server keeps its sessions until each one ends. Its members and open
  * sessions are written through to lb-service's database (tables {@code sim_member}, {@code sim_session}) and read back
- * at start, before any step resumes: a restarted lb-service finds its balancers as HAProxy would keep them.
+ * by every operation: a restarted lb-service, or another replica, finds the balancers as HAProxy would keep them.
  */
 @ApplicationScoped
 @LookupIfProperty(name = "baton.lb.driver", stringValue = "sim")
@@ -73,33 +70,37 @@ public class SimLoadBalancer implements LoadBalancer {
         this(healthCheckDelay, null);
     }
 
-    /** Reads the balancers back, before the step runner resumes the steps that use them (priority 500). */
-    void load(@Observes @Priority(400) StartupEvent event) {
-        if (tx == null) {
-            return;
-        }
+    /**
+     * A deployment's balancer as lb-service's database has it now: read again for every operation, so that each
+     * replica of lb-service sees what the others did, and a restarted one what it did before (as HAProxy's runtime
+     * state would be, one balancer whoever asks).
+     */
+    private Map<String, SimMember> reload(String deployment) {
         List<Object[]> members = tx.run(s -> s.createNativeQuery(
-                        "select deployment, server, address, state, health_check_file, check_passes_at"
-                                + " from sim_member order by seq",
+                        "select server, address, state, health_check_file, check_passes_at from sim_member"
+                                + " where deployment = :d order by seq",
                         Object[].class)
+                .setParameter("d", deployment)
                 .getResultList());
-        for (Object[] r : members) {
-            SimMember m = new SimMember((String) r[2], instant(r[5]));
-            m.state = State.valueOf((String) r[3]);
-            m.healthCheckFile = (Boolean) r[4];
-            backend((String) r[0]).put((String) r[1], m);
-        }
         List<Object[]> sessions = tx.run(s -> s.createNativeQuery(
-                        "select deployment, server, ends_at from sim_session where ends_at > now()", Object[].class)
+                        "select server, ends_at from sim_session where deployment = :d and ends_at > now()",
+                        Object[].class)
+                .setParameter("d", deployment)
                 .getResultList());
+        Map<String, SimMember> backend = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+        for (Object[] r : members) {
+            SimMember m = new SimMember((String) r[1], instant(r[4]));
+            m.state = State.valueOf((String) r[2]);
+            m.healthCheckFile = (Boolean) r[3];
+            backend.put((String) r[0], m);
+        }
         for (Object[] r : sessions) {
-            SimMember m = backend((String) r[0]).get((String) r[1]);
+            SimMember m = backend.get((String) r[0]);
             if (m != null) {
-                synchronized (m) {
-                    m.sessionsEndAt.add(instant(r[2]));
-                }
+                m.sessionsEndAt.add(instant(r[1]));
             }
         }
+        return backend;
     }
 
     /** Writes a deployment's balancer as it is now: its members, in order, and their open sessions. */
@@ -109,7 +110,8 @@ public class SimLoadBalancer implements LoadBalancer {
         }
         List<Object[]> members = new ArrayList<>();
         List<Object[]> sessions = new ArrayList<>();
-        Map<String, SimMember> backend = backend(deployment);
+        // the balancer the calling operation read and changed (operations hold this object's lock throughout)
+        Map<String, SimMember> backend = backends.get(deployment);
         synchronized (backend) {
             backend.forEach((server, m) -> {
                 members.add(new Object[] {server, m.address, m.state.name(), m.healthCheckFile, m.checkPassesAt});
@@ -164,6 +166,11 @@ public class SimLoadBalancer implements LoadBalancer {
     }
 
     private Map<String, SimMember> backend(String deployment) {
+        if (tx != null) {
+            Map<String, SimMember> fresh = reload(deployment);
+            backends.put(deployment, fresh);
+            return fresh;
+        }
         return backends.computeIfAbsent(deployment, d -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()));
     }
 
@@ -176,7 +183,7 @@ public class SimLoadBalancer implements LoadBalancer {
     }
 
     /** A server that already takes traffic, as registered servers do. */
-    public void addReady(String deployment, String server, String address) {
+    public synchronized void addReady(String deployment, String server, String address) {
         SimMember m = new SimMember(address, Instant.now());
         m.state = State.READY;
         backend(deployment).put(server, m);
@@ -184,14 +191,14 @@ public class SimLoadBalancer implements LoadBalancer {
     }
 
     @Override
-    public void ensureServing(String deployment, String server, String address) {
+    public synchronized void ensureServing(String deployment, String server, String address) {
         if (!backend(deployment).containsKey(server)) {
             addReady(deployment, server, address);
         }
     }
 
     @Override
-    public void add(String deployment, String server, String address) {
+    public synchronized void add(String deployment, String server, String address) {
         if (backend(deployment)
                         .putIfAbsent(
                                 server, new SimMember(address, Instant.now().plus(healthCheckDelay)))
@@ -201,29 +208,29 @@ public class SimLoadBalancer implements LoadBalancer {
     }
 
     @Override
-    public boolean healthy(String deployment, String server) {
+    public synchronized boolean healthy(String deployment, String server) {
         return member(deployment, server).healthy();
     }
 
     @Override
-    public void setState(String deployment, String server, State state) {
+    public synchronized void setState(String deployment, String server, State state) {
         member(deployment, server).state = state;
         save(deployment);
     }
 
     @Override
-    public void setHealthCheckFile(String deployment, String server, boolean present) {
+    public synchronized void setHealthCheckFile(String deployment, String server, boolean present) {
         member(deployment, server).healthCheckFile = present;
         save(deployment);
     }
 
     @Override
-    public int currentSessions(String deployment, String server) {
+    public synchronized int currentSessions(String deployment, String server) {
         return member(deployment, server).sessions();
     }
 
     @Override
-    public void remove(String deployment, String server) {
+    public synchronized void remove(String deployment, String server) {
         SimMember m = member(deployment, server);
         if (m.state != State.MAINT) {
             throw new IllegalStateException(server + " is " + m.state + "; put it in MAINT before removing it");
@@ -233,7 +240,7 @@ public class SimLoadBalancer implements LoadBalancer {
     }
 
     @Override
-    public List<Member> members(String deployment) {
+    public synchronized List<Member> members(String deployment) {
         List<Member> members = new ArrayList<>();
         backend(deployment)
                 .forEach((name, m) -> members.add(new Member(name, m.address, m.state, m.healthy(), m.sessions())));
@@ -248,8 +255,9 @@ public class SimLoadBalancer implements LoadBalancer {
     /** A client opens a session that lasts {@code length}; returns the server that took it, none when all refuse. */
     public synchronized Optional<String> open(String deployment, Duration length) {
         List<Map.Entry<String, SimMember>> serving = new ArrayList<>();
-        synchronized (backend(deployment)) {
-            for (var e : backend(deployment).entrySet()) {
+        Map<String, SimMember> backend = backend(deployment);
+        synchronized (backend) {
+            for (var e : backend.entrySet()) {
                 if (e.getValue().state == State.READY && e.getValue().healthy()) {
                     serving.add(e);
                 }
