@@ -73,14 +73,7 @@ class ApplicationUpgradeIT {
     }
 
     private static String request(String deployment) {
-        return """
-                        {"deployment": "%s", "kind": "application",
-                         "source": {"repository": "https://git.example.com/shop.git", "ref": "v1.5.0"},
-                         "inputs": {"FEATURE_INVOICES": "on"}, "serverChange": {"templateRevision": 8},
-                         "migrations": [{"name": "order-notes", "up": "CREATE TABLE order_notes (id bigint, body text)",
-                                         "down": "DROP TABLE order_notes"}],
-                         "sessionTtl": "PT1M", "smokeTest": {"path": "/health", "expectedStatus": 200}}"""
-                .formatted(deployment);
+        return io.baton.launcher.bench.FaultCampaign.applicationRequest(deployment);
     }
 
     static JsonPath fleet(String deployment) {

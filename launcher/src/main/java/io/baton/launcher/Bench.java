@@ -19,9 +19,58 @@ final class Bench {
 
     private Bench() {}
 
+    /**
+     * {@code ./baton bench faults}: the fault campaign on the sim fleet, two replicas of every service, Baton's
+     * defaults (leases of 10 s); exits 1 when an invariant broke.
+     */
+    private static void faults(String[] args) throws Exception {
+        long seed = System.currentTimeMillis() % 1_000_000;
+        int upgrades = 200;
+        int parallel = 10;
+        for (int i = 2; i + 1 < args.length; i++) {
+            switch (args[i]) {
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--upgrades" -> upgrades = Integer.parseInt(args[++i]);
+                case "--parallel" -> parallel = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path home =
+                Path.of(System.getProperty("baton.home", ".")).toAbsolutePath().normalize();
+        say(
+                """
+                ./baton bench faults: upgrades of both runbooks on the sim fleet, two replicas of each service, while
+                a chaos loop (every 2-6 s) kills a random replica with SIGKILL (started again 0-4 s later), freezes
+                Baton's PostgreSQL (SIGSTOP, 1-3 s) or restarts the Kafka broker (away 1-3 s). About half the
+                upgrades have a step that fails, an undo that fails half the time, or a slow step. Each ended
+                upgrade is checked: a reason when it did not complete, no instance action twice, never two writable
+                masters, a completed one left only its new servers, a rolled back one left the deployment as it was
+                (servers, inputs, arrays, write path, balancer, schema) and nothing it launched.""");
+        try (Stack stack = Stack.start(new Stack.Options(
+                home, Stack.anyPorts(), 0, 0, home.resolve(".baton/bench-faults"), false, Map.of()))) {
+            Main.signIn(stack);
+            io.baton.launcher.bench.FaultCampaign.Report report = io.baton.launcher.bench.FaultCampaign.run(
+                    stack,
+                    new io.baton.launcher.bench.FaultCampaign.Settings(
+                            seed, upgrades, parallel, java.time.Duration.ofMinutes(5)),
+                    Main::say);
+            report.chaos().forEach(c -> say("  chaos: " + c));
+            report.unplanned().forEach(u -> say("  ended otherwise than planned: " + u));
+            report.violations().forEach(v -> say("  VIOLATION: " + v));
+            say(report.summary());
+            if (!report.violations().isEmpty()) {
+                System.exit(1);
+            }
+        }
+    }
+
     static void main(String[] args) throws Exception {
         if (args.length > 1 && args[1].equals("saga")) {
             SagaBench.main(args);
+            return;
+        }
+        if (args.length > 1 && args[1].equals("faults")) {
+            faults(args);
             return;
         }
         boolean app = args.length > 1 && args[1].equals("app");

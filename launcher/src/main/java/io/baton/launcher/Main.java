@@ -72,6 +72,8 @@ public final class Main {
                                                    N real application upgrades behind HAProxy under request load
                            ./baton bench saga [--warm-up N] [--sequential N] [--concurrent N] [--kill-run N]
                                                    the choreography's speed on the sim fleet at zero latency
+                           ./baton bench faults [--upgrades N] [--parallel N] [--seed S]
+                                                   the fault campaign: upgrades under kills and outages, checked
                            ./baton up              start Baton and stay up
                            ./baton token [--role R[,R...]] [--name NAME] [--ttl PT8H]
                                                    print a bearer token for the local stack; roles: viewer,

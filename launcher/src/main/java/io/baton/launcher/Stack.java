@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,9 @@ public final class Stack implements AutoCloseable {
 
     private final Map<Replica, Integer> ports = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Replica, Process> processes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The replicas seen ready since they were last started: where requests go first. */
+    private final java.util.Set<Replica> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Tokens.Keys keys;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -129,6 +133,15 @@ public final class Stack implements AutoCloseable {
         return home.resolve(s.module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
+    /** Every service on a free port. */
+    public static Map<Service, Integer> anyPorts() {
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        for (Service s : Service.values()) {
+            ports.put(s, 0);
+        }
+        return ports;
+    }
+
     /** Starts (or restarts) one service's process: its first replica. */
     public void startService(Service s) throws IOException {
         startReplica(new Replica(s, 0));
@@ -141,6 +154,7 @@ public final class Stack implements AutoCloseable {
      */
     public void startReplica(Replica r) throws IOException {
         Service s = r.service();
+        ready.remove(r);
         ports.computeIfAbsent(r, any -> {
             try {
                 return freePort();
@@ -250,6 +264,7 @@ public final class Stack implements AutoCloseable {
                                             HttpResponse.BodyHandlers.discarding())
                                     .statusCode()
                             == 200);
+            ready.add(r);
         } catch (Wait.Unfinished e) {
             throw new IllegalStateException(e.getMessage() + "; see " + log);
         }
@@ -261,6 +276,7 @@ public final class Stack implements AutoCloseable {
     }
 
     public void stop(Replica r) throws InterruptedException {
+        ready.remove(r);
         Process p = processes.get(r);
         p.destroy();
         p.waitFor();
@@ -272,6 +288,7 @@ public final class Stack implements AutoCloseable {
     }
 
     public void kill(Replica r) throws InterruptedException {
+        ready.remove(r);
         Process p = processes.get(r);
         p.destroyForcibly();
         p.waitFor();
@@ -299,11 +316,13 @@ public final class Stack implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
-    /** Where a service answers: its first replica that runs (the first one when none does). */
+    /** Where a service answers: its first replica seen ready, else the first that runs, else the first one. */
     public String url(Service s) {
-        return replicas(s).stream()
-                .filter(this::alive)
+        List<Replica> all = replicas(s);
+        return all.stream()
+                .filter(r -> ready.contains(r) && alive(r))
                 .findFirst()
+                .or(() -> all.stream().filter(this::alive).findFirst())
                 .map(this::url)
                 .orElseGet(() -> url(new Replica(s, 0)));
     }
@@ -319,6 +338,16 @@ public final class Stack implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Freezes Baton's own PostgreSQL for {@code pause}, as a stalled database host would be. */
+    public void freezeStatePostgres(Duration pause) throws Exception {
+        postgres.freeze(pause);
+    }
+
+    /** Takes the Kafka broker away for {@code outage} and brings it back, as a broker restart would. */
+    public void kafkaOutage(Duration outage) throws InterruptedException {
+        kafka.outage(outage);
     }
 
     /** The log of a service's first replica. */

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,15 +53,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Brokers of this JVM by bootstrap address, so that a test's probe can sign in as admin. */
     private static final Map<String, EmbeddedKafka> RUNNING = new ConcurrentHashMap<>();
 
-    private final KafkaRaftServer server;
+    private volatile KafkaRaftServer server;
+    private final Map<String, Object> config;
     private final int port;
     private final Path dataDir;
     private final boolean temporary;
     private final Map<String, String> passwords;
 
     private EmbeddedKafka(
-            KafkaRaftServer server, int port, Path dataDir, boolean temporary, Map<String, String> passwords) {
+            KafkaRaftServer server,
+            Map<String, Object> config,
+            int port,
+            Path dataDir,
+            boolean temporary,
+            Map<String, String> passwords) {
         this.server = server;
+        this.config = config;
         this.port = port;
         this.dataDir = dataDir;
         this.temporary = temporary;
@@ -127,7 +135,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .run();
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, clientPort, dir, temporary, passwords);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, config, clientPort, dir, temporary, passwords);
         try {
             kafka.setUp();
         } catch (Exception e) {
@@ -276,6 +284,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static String scramLogin(String user, String password) {
         return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
                 + password + "\";";
+    }
+
+    /**
+     * Takes the broker away for {@code outage} and brings it back with its logs, on the same port: what its clients
+     * see of a broker restart (connections refused, then the same topics, offsets and users again).
+     */
+    public synchronized void outage(Duration outage) throws InterruptedException {
+        server.shutdown();
+        server.awaitShutdown();
+        Thread.sleep(outage.toMillis());
+        KafkaRaftServer again = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
+        again.startup();
+        server = again;
     }
 
     @Override

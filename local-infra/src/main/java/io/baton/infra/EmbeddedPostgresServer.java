@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 
 /** A real PostgreSQL server from the binaries packaged in Maven jars: nothing to install. */
@@ -67,6 +68,45 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Freezes the server for {@code pause} (SIGSTOP of the postmaster and every backend, then SIGCONT): what its clients
+     * see of a stalled database host. Connections stay open; statements wait, and time out if they wait too long.
+     */
+    public void freeze(Duration pause) throws Exception {
+        ProcessHandle postmaster;
+        // the backend's parent, looked up while the backend lives (it ends with its connection)
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            long backend = rs.getLong(1);
+            postmaster = ProcessHandle.of(backend)
+                    .flatMap(ProcessHandle::parent)
+                    .orElseThrow(() -> new IllegalStateException("no postmaster above backend " + backend));
+        }
+        List<String> pids = new java.util.ArrayList<>();
+        pids.add(Long.toString(postmaster.pid()));
+        postmaster.descendants().forEach(p -> pids.add(Long.toString(p.pid())));
+        try {
+            signal("-STOP", pids);
+            Thread.sleep(pause.toMillis());
+        } finally {
+            // always, whatever happened since the freeze began; a stopped postmaster forks nothing meanwhile
+            signal("-CONT", pids);
+        }
+    }
+
+    /** Sends a signal to the processes; one that ended since it was listed (a backend whose client left) is skipped. */
+    private static void signal(String signal, List<String> pids) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", signal));
+        command.addAll(pids);
+        new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor();
     }
 
     @Override

@@ -35,14 +35,20 @@ public class TopicInitializer {
         this.config = config;
     }
 
-    @PostConstruct
-    void createTopics() {
+    /** The settings of an admin client of the service's broker, signed in as the service. */
+    static Map<String, Object> adminSettings(Map<String, Object> kafka) {
         Map<String, Object> settings = new HashMap<>();
         kafka.forEach((key, value) -> {
             if (AdminClientConfig.configNames().contains(key)) {
                 settings.put(key, value);
             }
         });
+        return settings;
+    }
+
+    @PostConstruct
+    void createTopics() {
+        Map<String, Object> settings = adminSettings(kafka);
         settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         try (Admin admin = Admin.create(settings)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
