@@ -18,11 +18,14 @@ public record UpgradeProgress(UpgradeState state, Phase announce, String failure
     static final String PIVOT_FAILED = "the pivot failed: the old servers may be partly terminated; finish it by hand";
 
     public static UpgradeProgress after(UpgradeState current, SagaEvent e) {
-        if (current.terminal()) {
-            return stay(current);
-        }
         StepName step = e.step() >= 0 ? e.slip().step(e.step()).name() : null;
         String failure = e.reason() == null || step == null ? null : step + ": " + e.reason();
+        if (current.terminal()) {
+            // events of different services can come in another order than they were written (a replica that died
+            // held one topic's partitions a while): a step's failure heard after the rollback it caused ended still
+            // gives the upgrade its reason, if it has none
+            return new UpgradeProgress(current, null, e.phase() == Phase.STEP_FAILED ? failure : null);
+        }
         return switch (e.phase()) {
             case STEP_STARTED -> step == StepName.APPROVAL
                     ? move(current, UpgradeState.AWAITING_APPROVAL, null, null)

@@ -153,6 +153,13 @@ class UpgradeProgressTest {
                         Phase.UPGRADE_FAILED,
                         "could not undo LAUNCH_SLAVE"),
                 row(
+                        "a step's failure heard after the rollback it caused ended gives the reason, nothing else",
+                        UpgradeState.ROLLED_BACK,
+                        event(Phase.STEP_FAILED, 2, "injected fault", COMPENSATED, COMPENSATED, FAILED),
+                        UpgradeState.ROLLED_BACK,
+                        null,
+                        "PROMOTE: injected fault"),
+                row(
                         "an ended upgrade hears nothing more",
                         UpgradeState.ROLLED_BACK,
                         event(Phase.STEP_COMPLETED, 4, null, COMPLETED, COMPLETED, COMPLETED, COMPLETED, COMPLETED),
