@@ -23,10 +23,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -120,6 +122,34 @@ class RealDatabaseUpgradeIT {
                 proof);
     }
 
+    /** Every point of the switchover where a drill can halt db-upgrade-service, per engine. */
+    static final List<String> POSTGRESQL_POINTS = List.of(
+            "fencing", "paused", "old-stopped", "final-position", "promoting", "promoted", "repointed", "resumed");
+
+    static final List<String> MARIADB_POINTS =
+            List.of("fencing", "fenced", "final-position", "promoting", "promoted", "repointed");
+
+    /**
+     * The points the suite kills db-upgrade-service at, or every one of them with {@code -Dbaton.every-phase=true}
+     * (about twice as long).
+     */
+    static Stream<Arguments> points(List<String> postgresql, List<String> mariadb) {
+        boolean every = Boolean.getBoolean("baton.every-phase");
+        return Stream.concat(
+                (every ? POSTGRESQL_POINTS : postgresql).stream().map(p -> Arguments.of(Engines.POSTGRESQL, p)),
+                (every ? MARIADB_POINTS : mariadb).stream().map(p -> Arguments.of(Engines.MARIADB, p)));
+    }
+
+    static Stream<Arguments> restartPoints() {
+        return points(
+                List.of("paused", "final-position", "promoting", "promoted"),
+                List.of("fenced", "promoting", "promoted"));
+    }
+
+    static Stream<Arguments> takeoverPoints() {
+        return points(List.of("paused", "promoted"), List.of("fenced", "promoting"));
+    }
+
     /**
      * db-upgrade-service dies (halted as kill -9 would: no shutdown hook) at a point of the switchover, with writers
      * running; it is started again, as a supervisor would. Before promotion its restart gives the writes back to the
@@ -127,15 +157,7 @@ class RealDatabaseUpgradeIT {
      * acknowledged write is lost, writes flow, and what the planner and the replication view say is the fleet.
      */
     @ParameterizedTest(name = "{0} killed at {1}")
-    @CsvSource({
-        "postgresql,paused",
-        "postgresql,final-position",
-        "postgresql,promoting",
-        "postgresql,promoted",
-        "mariadb,fenced",
-        "mariadb,promoting",
-        "mariadb,promoted"
-    })
+    @MethodSource("restartPoints")
     void dbUpgradeServiceKilledInTheSwitchoverLeavesWritesFlowing(String engine, String point) throws Exception {
         String deployment = register(engine, "crash-" + point);
         WriteLoad load = writeLoad(deployment, engine);
@@ -207,7 +229,7 @@ class RealDatabaseUpgradeIT {
      * bound, nothing acknowledged is lost, and the upgrade completes.
      */
     @ParameterizedTest(name = "{0} killed at {1}, the second replica takes over")
-    @CsvSource({"postgresql,paused", "postgresql,promoted", "mariadb,fenced", "mariadb,promoting"})
+    @MethodSource("takeoverPoints")
     void aSecondReplicaEndsTheSwitchoverOfOneKilledInIt(String engine, String point) throws Exception {
         String deployment = register(engine, "takeover-" + point);
         WriteLoad load = writeLoad(deployment, engine);
