@@ -166,18 +166,10 @@ class RealDatabaseUpgradeIT {
                 Service.DB,
                 "{\"step\":\"PROMOTE\",\"deployment\":\"" + deployment + "\",\"crashAt\":\"" + point + "\"}");
         String id = BatonStack.start(deployment, "{\"instanceSize\":\"large\"}", false);
-        long pid = stack.pid(Service.DB);
-        Wait.forThe("db-upgrade-service to halt at " + point, Duration.ofMinutes(2))
-                .every(Duration.ofMillis(10))
-                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
-        long died = System.nanoTime();
-        long ackedAtDeath = load.acknowledgedCount();
-        stack.startService(Service.DB);
-        stack.awaitReady(Service.DB, Duration.ofSeconds(90));
-        Wait.forThe("writes to flow again after the restart", Duration.ofSeconds(60))
-                .every(Duration.ofMillis(10))
-                .until(() -> load.acknowledgedCount() > ackedAtDeath + 10);
-        long flowingAfterMillis = (System.nanoTime() - died) / 1_000_000;
+        long flowingAfterMillis = writesFlowAfterDeath(stack.pid(Service.DB), "db-upgrade-service", point, load, () -> {
+            stack.startService(Service.DB);
+            stack.awaitReady(Service.DB, Duration.ofSeconds(90));
+        });
         WriteLoad.Result figures = assertCompletedWithEveryWrite(engine, deployment, id, load);
         assertThat(flowingAfterMillis)
                 .as("writes flow again this long after db-upgrade-service died (its restart included)")
@@ -265,16 +257,7 @@ class RealDatabaseUpgradeIT {
             postFault(
                     stack.url(holder),
                     "{\"step\":\"PROMOTE\",\"deployment\":\"" + deployment + "\",\"crashAt\":\"" + point + "\"}");
-            long pid = stack.pid(holder);
-            Wait.forThe(owner + " to halt at " + point, Duration.ofMinutes(2))
-                    .every(Duration.ofMillis(10))
-                    .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
-            long died = System.nanoTime();
-            long ackedAtDeath = load.acknowledgedCount();
-            Wait.forThe("writes to flow again after " + owner + " died", Duration.ofSeconds(60))
-                    .every(Duration.ofMillis(10))
-                    .until(() -> load.acknowledgedCount() > ackedAtDeath + 10);
-            long flowingAfterMillis = (System.nanoTime() - died) / 1_000_000;
+            long flowingAfterMillis = writesFlowAfterDeath(stack.pid(holder), owner, point, load, () -> {});
             WriteLoad.Result figures = assertCompletedWithEveryWrite(engine, deployment, id, load);
             System.out.printf(
                     "%s, the replica %s of db-upgrade-service killed at %s, the other took over: writes flowing %d ms"
@@ -300,6 +283,28 @@ class RealDatabaseUpgradeIT {
                 stack.stop(second);
             }
         }
+    }
+
+    interface Afterwards {
+        void run() throws Exception;
+    }
+
+    /**
+     * Waits until the process {@code pid} halted at {@code point}, does {@code afterwards} (a restart, say), and
+     * returns how long after the death writes were acknowledged again.
+     */
+    private static long writesFlowAfterDeath(long pid, String who, String point, WriteLoad load, Afterwards afterwards)
+            throws Exception {
+        Wait.forThe(who + " to halt at " + point, Duration.ofMinutes(2))
+                .every(Duration.ofMillis(10))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        long died = System.nanoTime();
+        long ackedAtDeath = load.acknowledgedCount();
+        afterwards.run();
+        Wait.forThe("writes to flow again after " + who + " died", Duration.ofSeconds(60))
+                .every(Duration.ofMillis(10))
+                .until(() -> load.acknowledgedCount() > ackedAtDeath + 10);
+        return (System.nanoTime() - died) / 1_000_000;
     }
 
     private static void postFault(String serviceUrl, String rule) {

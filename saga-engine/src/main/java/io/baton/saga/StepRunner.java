@@ -163,21 +163,21 @@ public class StepRunner {
             return;
         }
         Instant until = Instant.now().plus(config.lease());
-        tx.run(s -> s.createMutationQuery("update StepExecution set leaseUntil = :until"
+        // one transaction: the renewal, and (an abort reaches one replica of each service over Kafka; the others learn
+        // it here, within a heartbeat, for the long waits of the runs they hold) the aborted upgrades among them
+        aborts.learnt(tx.run(s -> s.createMutationQuery("update StepExecution set leaseUntil = :until"
                         + " where owner = :me and state = :state and id in :ids")
                 .setParameter("until", until)
                 .setParameter("me", me())
                 .setParameter("state", StepExecution.State.RUNNING)
                 .setParameter("ids", running)
-                .executeUpdate());
-        // an abort reaches one replica of each service over Kafka; the others learn it here, within a heartbeat, for
-        // the long waits of the runs they hold
-        aborts.learnt(tx.run(s -> s.createSelectionQuery(
-                        "select r.upgradeId from SagaRecord r where r.aborted = true and r.upgradeId in"
-                                + " (select x.upgradeId from StepExecution x where x.id in :ids)",
-                        String.class)
-                .setParameter("ids", running)
-                .getResultList()));
+                .executeUpdate()
+                .chain(() -> s.createSelectionQuery(
+                                "select r.upgradeId from SagaRecord r where r.aborted = true and r.upgradeId in"
+                                        + " (select x.upgradeId from StepExecution x where x.id in :ids)",
+                                String.class)
+                        .setParameter("ids", running)
+                        .getResultList())));
     }
 
     /**

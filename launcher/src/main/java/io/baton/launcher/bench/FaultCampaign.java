@@ -174,7 +174,7 @@ public final class FaultCampaign {
                 for (Planned p : List.copyOf(ids.keySet())) {
                     String id = ids.get(p);
                     long took = (System.nanoTime() - since.get(p)) / 1_000_000;
-                    JsonNode upgrade = getJson(stack.url(Service.PLANNER) + "/upgrades/" + id);
+                    JsonNode upgrade = getJson(Service.PLANNER, "/upgrades/" + id);
                     String state = upgrade.path("state").asText();
                     if (ENDED.contains(state)) {
                         ids.remove(p);
@@ -261,14 +261,14 @@ public final class FaultCampaign {
             unplanned.add(what + " ended " + state + ", planned " + p.expected() + ": " + failure);
         }
         List<String> actions = new ArrayList<>();
-        for (JsonNode a : getJson(stack.url(Service.CLOUD) + "/actions/" + id)) {
+        for (JsonNode a : getJson(Service.CLOUD, "/actions/" + id)) {
             actions.add(a.path("action").asText() + " " + a.path("target").asText());
         }
         if (actions.size() != Set.copyOf(actions).size()) {
             violations.add(what + " ran an instance action twice: " + actions);
         }
-        JsonNode fleet = getJson(stack.url(Service.CLOUD) + "/deployments/" + p.deployment());
-        JsonNode replication = getJson(stack.url(Service.DB) + "/replication/" + p.deployment());
+        JsonNode fleet = getJson(Service.CLOUD, "/deployments/" + p.deployment());
+        JsonNode replication = getJson(Service.DB, "/replication/" + p.deployment());
         int writable = 0;
         for (JsonNode node : replication.path("nodes")) {
             if (node.path("replicaOf").isNull()
@@ -308,7 +308,7 @@ public final class FaultCampaign {
                 }
                 if (p.kind() == Kind.APPLICATION) {
                     List<String> members = new ArrayList<>();
-                    for (JsonNode m : getJson(stack.url(Service.LB) + "/balancer/" + p.deployment())) {
+                    for (JsonNode m : getJson(Service.LB, "/balancer/" + p.deployment())) {
                         members.add(m.path("server").asText());
                     }
                     if (!Set.copyOf(members).equals(Set.copyOf(launchedLive))) {
@@ -353,7 +353,7 @@ public final class FaultCampaign {
     /** What a rollback must give back as it was. */
     private Map<String, Object> fingerprint(String deployment) throws Exception {
         Map<String, Object> print = new TreeMap<>();
-        JsonNode fleet = getJson(stack.url(Service.CLOUD) + "/deployments/" + deployment);
+        JsonNode fleet = getJson(Service.CLOUD, "/deployments/" + deployment);
         List<String> servers = new ArrayList<>();
         for (JsonNode s : fleet.path("servers")) {
             if (!"TERMINATED".equals(s.path("state").asText())) {
@@ -367,7 +367,7 @@ public final class FaultCampaign {
         print.put("inputs", sorted(fleet.path("inputs")));
         print.put("arrays", fleet.path("arrays").toString());
         // a write path db-upgrade-service never touched is the registered master's
-        String writePath = getJson(stack.url(Service.DB) + "/replication/" + deployment)
+        String writePath = getJson(Service.DB, "/replication/" + deployment)
                 .path("writePath")
                 .asText("");
         if (writePath.isEmpty() || writePath.equals("null")) {
@@ -379,11 +379,9 @@ public final class FaultCampaign {
             }
         }
         print.put("writePath", writePath);
-        print.put(
-                "schema",
-                getJson(stack.url(Service.DB) + "/migrations/" + deployment).toString());
+        print.put("schema", getJson(Service.DB, "/migrations/" + deployment).toString());
         List<String> members = new ArrayList<>();
-        for (JsonNode m : getJson(stack.url(Service.LB) + "/balancer/" + deployment)) {
+        for (JsonNode m : getJson(Service.LB, "/balancer/" + deployment)) {
             members.add(m.path("server").asText() + " " + m.path("state").asText());
         }
         Collections.sort(members);
@@ -565,35 +563,22 @@ public final class FaultCampaign {
         throw new IllegalStateException("starting the upgrade of " + p.describe() + ": " + last);
     }
 
-    /** A GET's JSON; asked again (of a live replica) for 30 s when no replica answers it (one just killed, say). */
-    private JsonNode getJson(String url) throws Exception {
+    /** A GET's JSON from a live replica of the service; asked again for 30 s when none answers (one just killed). */
+    private JsonNode getJson(Service service, String path) throws Exception {
         String last = "";
         for (int attempt = 0; attempt < 120; attempt++) {
             try {
-                HttpResponse<String> r = Main.get(url);
+                HttpResponse<String> r = Main.get(stack.url(service) + path);
                 if (r.statusCode() == 200) {
                     return Json.mapper().readTree(r.body());
                 }
                 last = r.statusCode() + " " + r.body();
             } catch (java.io.IOException e) {
-                // the replica behind the url died meanwhile; the next attempt asks a live one
+                // the replica asked died meanwhile; the next attempt asks a live one
                 last = e.toString();
             }
             Thread.sleep(250);
-            url = url.replaceFirst("^http://127\\.0\\.0\\.1:\\d+", liveBase(url));
         }
-        throw new IllegalStateException("no answer to GET " + url + " within 30 s: " + last);
-    }
-
-    /** The base URL of a live replica of the service behind {@code url}. */
-    private String liveBase(String url) {
-        for (Service s : Service.values()) {
-            for (Replica r : stack.replicas(s)) {
-                if (url.startsWith(stack.url(r))) {
-                    return stack.url(s);
-                }
-            }
-        }
-        return url.replaceFirst("(^http://127\\.0\\.0\\.1:\\d+).*", "$1");
+        throw new IllegalStateException("no answer to GET " + path + " of " + service + " within 30 s: " + last);
     }
 }
