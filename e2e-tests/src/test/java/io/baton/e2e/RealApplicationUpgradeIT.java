@@ -15,6 +15,9 @@ import io.baton.launcher.load.LocalSite;
 import io.baton.local.Engines;
 import io.baton.local.LocalFleet;
 import io.baton.local.Os;
+import io.baton.local.Secrets;
+import io.baton.local.Sql;
+import io.baton.local.WritePath;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.net.URI;
@@ -23,6 +26,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +116,18 @@ class RealApplicationUpgradeIT {
                 .doesNotContain("server app-1 ")
                 .doesNotContain("server app-2 ")
                 .contains("server app-3 ", "server app-4 ");
+        assertThat(given().get(url(Service.DB) + "/migrations/" + site)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("findAll { it.upgradeId == '" + id + "' && it.state == 'applied' }.name"))
+                .as("the schema history in the application's database")
+                .containsExactly(LocalSite.ORDER_NOTES.name());
+        assertThat(orderNotes(site)).as("the migration's table on the master").isTrue();
+        assertThat(done.getMap("steps.find { it.name == 'RUN_MIGRATIONS' }.details"))
+                .containsEntry("migrationsRun", "1")
+                .containsEntry("lockTimeouts", "0");
         report("upgrade", load, drain);
     }
 
@@ -145,7 +162,29 @@ class RealApplicationUpgradeIT {
                     .as(old + "'s health-check file, put back by the rollback")
                     .exists();
         }
+        assertThat(given().get(url(Service.DB) + "/migrations/" + site)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList(""))
+                .as("the schema history after the down script ran")
+                .isEmpty();
+        assertThat(orderNotes(site))
+                .as("the migration's table, dropped by the undo")
+                .isFalse();
         report("rollback", load, Map.of());
+    }
+
+    /** Whether the site's database has the table the upgrade's migration makes, asked through the write path. */
+    private static boolean orderNotes(String site) throws Exception {
+        WritePath path = new LocalFleet(root, LocalFleet.Settings.defaults())
+                .writePath(site)
+                .orElseThrow();
+        Secrets.Login login = path.appLogin();
+        try (Connection c = DriverManager.getConnection(path.jdbcUrl(), login.user(), login.password())) {
+            return Sql.exists(c, "SELECT 1 FROM information_schema.tables WHERE table_name = 'order_notes'");
+        }
     }
 
     private static String register(String name) {

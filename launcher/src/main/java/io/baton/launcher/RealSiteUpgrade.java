@@ -16,7 +16,10 @@ import java.time.Duration;
  */
 final class RealSiteUpgrade {
 
-    /** @param drainMillis how long the drain waited for the old servers' sessions to reach 0 */
+    /**
+     * @param drainMillis how long the drain waited for the old servers' sessions to reach 0
+     * @param migrations the RUN_MIGRATIONS step's details: how many ran on the master, and lock timeouts met
+     */
     record Outcome(
             String upgradeId,
             String state,
@@ -25,7 +28,8 @@ final class RealSiteUpgrade {
             long failed,
             HttpLoad.Phase before,
             HttpLoad.Phase during,
-            String drainMillis) {}
+            String drainMillis,
+            String migrations) {}
 
     private static final Duration BEFORE = Duration.ofSeconds(5);
 
@@ -71,9 +75,16 @@ final class RealSiteUpgrade {
         load.phase("after");
         load.finish();
         String drain = null;
+        String migrations = null;
         for (JsonNode step : upgrade.get("steps")) {
             if (step.get("name").asText().equals("AWAIT_SESSIONS_DRAINED") && step.hasNonNull("details")) {
                 drain = step.get("details").path("drainMillis").asText(null);
+            }
+            if (step.get("name").asText().equals("RUN_MIGRATIONS") && step.hasNonNull("details")) {
+                JsonNode d = step.get("details");
+                migrations = d.path("migrationsRun").asText("?") + " of "
+                        + d.path("migrationsApplied").asText("?") + " run on the master, "
+                        + d.path("lockTimeouts").asText("0") + " lock timeouts";
             }
         }
         return new Outcome(
@@ -84,7 +95,8 @@ final class RealSiteUpgrade {
                 load.failures().size(),
                 load.figures("before"),
                 load.figures("during"),
-                drain);
+                drain,
+                migrations);
     }
 
     String start() throws Exception {
@@ -96,7 +108,7 @@ final class RealSiteUpgrade {
     static String describe(Outcome o) {
         return String.format(
                 "%s; requests: %d, %d failed; latency before p50 %.1f ms p99 %.1f ms, during p50 %.1f ms p99 %.1f ms;"
-                        + " drain %s ms; versions answering during: %s",
+                        + " drain %s ms; versions answering during: %s; migrations: %s",
                 o.state(),
                 o.requests(),
                 o.failed(),
@@ -105,6 +117,7 @@ final class RealSiteUpgrade {
                 o.during().p50Millis(),
                 o.during().p99Millis(),
                 o.drainMillis(),
-                o.during().versions());
+                o.during().versions(),
+                o.migrations());
     }
 }

@@ -10,8 +10,12 @@ public final class ApplicationFacts {
     /** BACKUP_DATABASE: the primary backup taken before the migrations, kept whatever the outcome. */
     public record DatabaseBackedUp(String databaseBackupId, String databaseBackupOf) implements StepFacts {}
 
-    /** RUN_MIGRATIONS: how many migrations the upgrade has applied, and how many ran this time (0 when resumed). */
-    public record MigrationsApplied(int migrationsApplied, int migrationsRun) implements StepFacts {}
+    /**
+     * RUN_MIGRATIONS: the upgrade's migrations, how many ran now (the others were applied already), and how many
+     * times one gave up waiting for a lock (holding the application's writes at most the lock timeout) and was tried
+     * again.
+     */
+    public record MigrationsApplied(int migrationsApplied, int migrationsRun, int lockTimeouts) implements StepFacts {}
 
     /** SAVE_INPUTS: how many inputs the saved copy holds. */
     public record InputsSaved(int inputsSaved) implements StepFacts {}

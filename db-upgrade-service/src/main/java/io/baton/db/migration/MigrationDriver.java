@@ -11,14 +11,30 @@ import java.util.List;
  */
 public interface MigrationDriver {
 
-    /** A migration applied to a deployment's database, as its schema history shows it. */
-    record Applied(String upgradeId, int position, String name, String up, Instant appliedAt) {}
+    /**
+     * A migration applied to a deployment's database, as its schema history shows it.
+     *
+     * @param checksum the SHA-256 of its up script, in hex
+     * @param state {@code applied}, or {@code running} while (or when interrupted while) it runs where the engine
+     *     commits statements one by one
+     */
+    record Applied(String upgradeId, int position, String name, String checksum, String state, Instant appliedAt) {}
 
-    /** Applies, in order, the up script of each migration of this upgrade not applied yet; returns how many ran. */
-    int apply(String deployment, String upgradeId, List<Migration> migrations) throws StepFailedException;
+    /**
+     * What a run did.
+     *
+     * @param ran migrations whose script ran now
+     * @param lockTimeouts how many times a migration gave up waiting for a lock and was tried again
+     */
+    record Ran(int ran, int lockTimeouts) {}
 
-    /** Runs, newest first, the down script of each migration this upgrade applied; returns how many ran. */
-    int revert(String deployment, String upgradeId, List<Migration> migrations) throws StepFailedException;
+    /** Applies, in order, the up script of each migration of this upgrade not applied yet. */
+    Ran apply(String deployment, String upgradeId, List<Migration> migrations)
+            throws StepFailedException, InterruptedException;
+
+    /** Runs, newest first, the down script of each migration this upgrade applied. */
+    Ran revert(String deployment, String upgradeId, List<Migration> migrations)
+            throws StepFailedException, InterruptedException;
 
     /** The deployment's schema history, oldest first. */
     List<Applied> history(String deployment);

@@ -31,8 +31,8 @@ public class RunMigrationsStep implements StepHandler {
     @Override
     public StepResult execute(StepContext context) throws Exception {
         List<Migration> migrations = context.spec().application().migrations();
-        int ran = drivers.get().apply(context.deployment(), context.upgradeId(), migrations);
-        return StepResult.done(new MigrationsApplied(migrations.size(), ran));
+        MigrationDriver.Ran ran = drivers.get().apply(context.deployment(), context.upgradeId(), migrations);
+        return StepResult.done(new MigrationsApplied(migrations.size(), ran.ran(), ran.lockTimeouts()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.baton.launcher.load;
 import io.baton.contracts.ApplicationUpgrade.DrainMode;
 import io.baton.contracts.ApplicationUpgrade.SmokeTest;
 import io.baton.contracts.Json;
+import io.baton.contracts.Migration;
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.UpgradeKind;
 import io.baton.contracts.api.CreateUpgrade;
@@ -44,7 +45,20 @@ public final class LocalSite {
                 List.of(new NewArray("app-array", "Shop App Server", 7, true))));
     }
 
-    /** The application upgrade of the site: version v1.5.0 of the code and template revision 8. */
+    /**
+     * The additive migration the site's upgrade runs for real on its master: a table for the new version's order
+     * notes, and an index on it.
+     */
+    public static final Migration ORDER_NOTES = new Migration(
+            "2026-12-order-notes",
+            "CREATE TABLE order_notes (id bigint PRIMARY KEY, body text, created_at timestamp);"
+                    + " CREATE INDEX order_notes_created ON order_notes (created_at)",
+            "DROP TABLE IF EXISTS order_notes");
+
+    /**
+     * The application upgrade of the site: version v1.5.0 of the code, template revision 8 and one migration, {@link
+     * #ORDER_NOTES}.
+     */
     public static String upgrade(String name, String sessionTtl) {
         return upgrade(name, sessionTtl, "DRAIN_STATE");
     }
@@ -59,7 +73,7 @@ public final class LocalSite {
                 new CreateUpgrade.Source(REPOSITORY, "v1.5.0"),
                 null,
                 revision8,
-                null,
+                List.of(ORDER_NOTES),
                 Duration.parse(sessionTtl),
                 DrainMode.valueOf(drainBy),
                 new SmokeTest("/", 200),

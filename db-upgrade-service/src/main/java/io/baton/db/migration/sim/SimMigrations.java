@@ -2,6 +2,7 @@ package io.baton.db.migration.sim;
 
 import io.baton.contracts.Migration;
 import io.baton.db.migration.MigrationDriver;
+import io.baton.local.Migrations;
 import io.baton.saga.Tx;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.smallrye.mutiny.Uni;
@@ -24,7 +25,7 @@ public class SimMigrations implements MigrationDriver {
     }
 
     @Override
-    public int apply(String deployment, String upgradeId, List<Migration> migrations) {
+    public Ran apply(String deployment, String upgradeId, List<Migration> migrations) {
         int ran = 0;
         for (int i = 0; i < migrations.size(); i++) {
             Migration m = migrations.get(i);
@@ -46,11 +47,11 @@ public class SimMigrations implements MigrationDriver {
                     }));
             ran += applied ? 1 : 0;
         }
-        return ran;
+        return new Ran(ran, 0);
     }
 
     @Override
-    public int revert(String deployment, String upgradeId, List<Migration> migrations) {
+    public Ran revert(String deployment, String upgradeId, List<Migration> migrations) {
         int ran = 0;
         for (int i = migrations.size() - 1; i >= 0; i--) {
             int position = i;
@@ -60,7 +61,7 @@ public class SimMigrations implements MigrationDriver {
                             : s.remove(row).replaceWith(true)));
             ran += reverted ? 1 : 0;
         }
-        return ran;
+        return new Ran(ran, 0);
     }
 
     @Override
@@ -72,7 +73,8 @@ public class SimMigrations implements MigrationDriver {
                         .setParameter("d", deployment)
                         .getResultList())
                 .stream()
-                .map(m -> new Applied(m.upgradeId, m.position, m.name, m.up, m.appliedAt))
+                .map(m ->
+                        new Applied(m.upgradeId, m.position, m.name, Migrations.checksum(m.up), "applied", m.appliedAt))
                 .toList();
     }
 }
