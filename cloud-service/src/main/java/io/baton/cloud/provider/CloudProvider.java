@@ -1,6 +1,8 @@
 package io.baton.cloud.provider;
 
 import io.baton.contracts.fleet.DeploymentView;
+import io.baton.contracts.fleet.FirewallRule;
+import io.baton.contracts.fleet.ServerArrayView;
 import io.baton.contracts.fleet.ServerView;
 import java.time.Duration;
 import java.util.List;
@@ -33,8 +35,14 @@ public interface CloudProvider {
      */
     List<String> test(ServerView server) throws Exception;
 
-    /** Starts a primary backup of a server's data. */
-    void startSnapshot(ServerView server, String snapshotId) throws Exception;
+    /**
+     * Starts a primary backup of a server's data.
+     *
+     * @param upgradeId the upgrade that takes it
+     * @param kept whether it stays after the upgrade whatever its outcome (the backup before migrations does), so
+     *     that a sweep after a rollback leaves it
+     */
+    void startSnapshot(ServerView server, String snapshotId, String upgradeId, boolean kept) throws Exception;
 
     /** Percent done, 0 to 100. */
     int snapshotProgress(String snapshotId) throws Exception;
@@ -52,6 +60,28 @@ public interface CloudProvider {
 
     /** Removes what {@link #provision} made for a deployment that could not be registered. */
     default void unprovision(DeploymentView deployment) throws Exception {}
+
+    /**
+     * The rules of the cloud's own firewall that admit TCP on {@code port} into the named security groups, when the
+     * cloud has one to ask; empty to use the rules registered with the deployment.
+     */
+    default Optional<List<FirewallRule>> firewallRules(List<String> securityGroups, int port) throws Exception {
+        return Optional.empty();
+    }
+
+    /**
+     * Makes the cloud's own server arrays (such as Auto Scaling groups) match the inventory's: enabled or not, and
+     * the template revision they launch from. Nothing to do where the inventory is the array.
+     */
+    default void syncArrays(String deployment, List<ServerArrayView> arrays) throws Exception {}
+
+    /**
+     * After a rollback: removes anything the upgrade made that is still there (an instance launched just before a
+     * crash, say), found by the cloud's own labels; keeps the backups kept by design. Returns what it removed.
+     */
+    default List<String> sweep(String deployment, String upgradeId) throws Exception {
+        return List.of();
+    }
 
     /** Where the deployment's applications send their writes, when this cloud runs a write path for it. */
     default Optional<WritePathView> writePath(String deployment) throws Exception {

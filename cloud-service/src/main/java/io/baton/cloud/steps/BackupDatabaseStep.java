@@ -38,7 +38,7 @@ public class BackupDatabaseStep implements StepHandler {
                 .orElseThrow(() -> new StepFailedException(
                         "deployment " + context.deployment() + " has no running master to back up"));
         String snapshotId = ServerNames.id(context.upgradeId(), "database-backup");
-        backups.take(context, master, snapshotId);
+        backups.take(context, master, snapshotId, true);
         return StepResult.done(new DatabaseBackedUp(snapshotId, master.name()));
     }
 }

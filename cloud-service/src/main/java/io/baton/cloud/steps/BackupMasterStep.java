@@ -35,7 +35,7 @@ public class BackupMasterStep implements StepHandler {
         ServerView master = servers.find(context.facts(SlaveCreated.class).candidateId())
                 .orElseThrow(() -> new StepFailedException("the new master is no longer in the inventory"));
         String snapshotId = ServerNames.id(context.upgradeId(), "backup");
-        backups.take(context, master, snapshotId);
+        backups.take(context, master, snapshotId, false);
         return StepResult.done(new MasterBackedUp(snapshotId));
     }
 

@@ -29,15 +29,18 @@ class Backups {
         this.timeout = timeout;
     }
 
-    /** Takes (or finds) the backup with this id of a server and returns when it is complete. */
-    void take(StepContext context, ServerView server, String snapshotId) throws Exception {
+    /**
+     * Takes (or finds) the backup with this id of a server and returns when it is complete; {@code kept}: it stays
+     * whatever the upgrade's outcome.
+     */
+    void take(StepContext context, ServerView server, String snapshotId, boolean kept) throws Exception {
         CloudProvider provider = providers.current();
         SnapshotEntity snapshot = snapshots.find(snapshotId);
         if (snapshot != null && snapshot.progress >= 100) {
             return;
         }
         snapshots.create(context.upgradeId(), snapshotId, context.deployment(), server.id());
-        provider.startSnapshot(server, snapshotId);
+        provider.startSnapshot(server, snapshotId, context.upgradeId(), kept);
         try {
             Wait.forThe("the backup of " + server.name() + " to reach 100%", timeout)
                     .every(Duration.ofMillis(100))

@@ -1,7 +1,7 @@
 package io.baton.cloud.steps;
 
 import io.baton.cloud.fleet.Deployments;
-import io.baton.cloud.fleet.Servers;
+import io.baton.cloud.provider.Providers;
 import io.baton.contracts.StepName;
 import io.baton.contracts.facts.DatabaseFacts.FirewallVerified;
 import io.baton.contracts.facts.DatabaseFacts.SlaveCreated;
@@ -16,6 +16,7 @@ import io.baton.saga.StepHandler;
 import io.baton.saga.StepResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** Before promotion: the new server's security groups must accept the application tier on the database port. */
@@ -25,11 +26,11 @@ public class CheckFirewallStep implements StepHandler {
     static final String ANYWHERE = "0.0.0.0/0";
 
     private final Deployments deployments;
-    private final Servers servers;
+    private final Providers providers;
 
-    public CheckFirewallStep(Deployments deployments, Servers servers) {
+    public CheckFirewallStep(Deployments deployments, Providers providers) {
         this.deployments = deployments;
-        this.servers = servers;
+        this.providers = providers;
     }
 
     @Override
@@ -45,10 +46,30 @@ public class CheckFirewallStep implements StepHandler {
         ServerView candidate = deployment
                 .server(context.facts(SlaveCreated.class).candidateId())
                 .orElseThrow(() -> new StepFailedException("the new server is no longer in the inventory"));
-        return StepResult.done(new FirewallVerified(check(deployment, candidate)));
+        int port = Engine.of(candidate.config().engine()).port();
+        List<String> groups = candidate.config().securityGroups() == null
+                ? List.of()
+                : candidate.config().securityGroups();
+        Optional<List<FirewallRule>> cloudRules;
+        try {
+            cloudRules = providers.current().firewallRules(groups, port);
+        } catch (Exception e) {
+            throw new StepFailedException(
+                    "the cloud's security groups " + groups + " cannot be read: " + e.getMessage());
+        }
+        return StepResult.done(
+                new FirewallVerified(check(deployment, candidate, cloudRules.orElse(deployment.firewallRules()))
+                        + (cloudRules.isPresent() ? " (the cloud's ingress rules)" : "")));
     }
 
+    /** The same with the rules registered with the deployment. */
     static String check(DeploymentView deployment, ServerView candidate) throws StepFailedException {
+        return check(deployment, candidate, deployment.firewallRules());
+    }
+
+    /** Whether {@code rules} admit every security group of the running application servers into the candidate's. */
+    static String check(DeploymentView deployment, ServerView candidate, List<FirewallRule> rules)
+            throws StepFailedException {
         int port = Engine.of(candidate.config().engine()).port();
         TreeSet<String> appGroups = new TreeSet<>();
         for (ServerView app : deployment.running(Role.APP)) {
@@ -65,8 +86,7 @@ public class CheckFirewallStep implements StepHandler {
                 : candidate.config().securityGroups();
         TreeSet<String> refused = new TreeSet<>();
         for (String appGroup : appGroups) {
-            boolean admitted =
-                    deployment.firewallRules().stream().anyMatch(rule -> admits(rule, groups, port, appGroup));
+            boolean admitted = rules.stream().anyMatch(rule -> admits(rule, groups, port, appGroup));
             if (!admitted) {
                 refused.add(appGroup);
             }

@@ -78,6 +78,7 @@ public class CreateSlaveStep implements StepHandler {
         String id = ServerNames.id(context.upgradeId(), "candidate");
         launcher.terminate(context, id);
         servers.delete(context.upgradeId(), id);
+        launcher.sweep(context);
         return None.INSTANCE;
     }
 }

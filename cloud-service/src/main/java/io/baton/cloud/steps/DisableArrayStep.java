@@ -1,6 +1,5 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.ServerArrays;
 import io.baton.contracts.StepName;
 import io.baton.contracts.facts.ApplicationFacts.ArraysDisabled;
 import io.baton.contracts.facts.None;
@@ -14,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class DisableArrayStep implements StepHandler {
 
-    private final ServerArrays arrays;
+    private final ArrayChanges arrays;
 
-    public DisableArrayStep(ServerArrays arrays) {
+    public DisableArrayStep(ArrayChanges arrays) {
         this.arrays = arrays;
     }
 
@@ -26,14 +25,13 @@ public class DisableArrayStep implements StepHandler {
     }
 
     @Override
-    public StepResult execute(StepContext context) {
-        return StepResult.done(new ArraysDisabled(
-                arrays.change(context.upgradeId(), step().name(), context.deployment(), a -> a.enabled = false)));
+    public StepResult execute(StepContext context) throws Exception {
+        return StepResult.done(new ArraysDisabled(arrays.change(context, a -> a.enabled = false)));
     }
 
     @Override
-    public StepFacts undo(StepContext context) {
-        arrays.restore(context.upgradeId(), step().name(), context.deployment());
+    public StepFacts undo(StepContext context) throws Exception {
+        arrays.restore(context);
         return None.INSTANCE;
     }
 }

@@ -100,6 +100,7 @@ public class LaunchAppServersStep implements StepHandler {
             launcher.terminate(context, id);
             servers.delete(context.upgradeId(), id);
         }
+        launcher.sweep(context);
         return None.INSTANCE;
     }
 

@@ -1,5 +1,6 @@
 package io.baton.cloud.steps;
 
+import io.baton.cloud.fleet.ActionLog;
 import io.baton.cloud.fleet.Servers;
 import io.baton.cloud.provider.CloudProvider;
 import io.baton.cloud.provider.Providers;
@@ -17,15 +18,18 @@ class Launcher {
 
     private final Servers servers;
     private final Providers providers;
+    private final ActionLog actions;
     private final Duration operationalTimeout;
 
     Launcher(
             Servers servers,
             Providers providers,
+            ActionLog actions,
             @ConfigProperty(name = "baton.cloud.operational-timeout", defaultValue = "PT10M")
                     Duration operationalTimeout) {
         this.servers = servers;
         this.providers = providers;
+        this.actions = actions;
         this.operationalTimeout = operationalTimeout;
     }
 
@@ -53,6 +57,17 @@ class Launcher {
         }
         providers.current().terminate(server.get());
         servers.unlaunched(context.upgradeId(), serverId);
+    }
+
+    /**
+     * In the undo of an upgrade's earliest launch, when everything after it is undone: removes whatever the cloud
+     * still holds labelled with the upgrade (an instance launched just before a crash that the inventory never
+     * heard of, say), and logs each.
+     */
+    void sweep(StepContext context) throws Exception {
+        for (String removed : providers.current().sweep(context.deployment(), context.upgradeId())) {
+            actions.log(context.upgradeId(), context.deployment(), "sweep", removed);
+        }
     }
 
     /** Terminates a server for good: it stays in the inventory as TERMINATED. */

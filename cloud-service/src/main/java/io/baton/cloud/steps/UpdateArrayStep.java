@@ -1,6 +1,5 @@
 package io.baton.cloud.steps;
 
-import io.baton.cloud.fleet.ServerArrays;
 import io.baton.contracts.ServerConfig;
 import io.baton.contracts.StepName;
 import io.baton.contracts.facts.ApplicationFacts.ArraysUpdated;
@@ -18,9 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class UpdateArrayStep implements StepHandler {
 
-    private final ServerArrays arrays;
+    private final ArrayChanges arrays;
 
-    public UpdateArrayStep(ServerArrays arrays) {
+    public UpdateArrayStep(ArrayChanges arrays) {
         this.arrays = arrays;
     }
 
@@ -30,23 +29,22 @@ public class UpdateArrayStep implements StepHandler {
     }
 
     @Override
-    public StepResult execute(StepContext context) {
+    public StepResult execute(StepContext context) throws Exception {
         ServerConfig change = context.spec().application().serverChange();
-        return StepResult.done(
-                new ArraysUpdated(arrays.change(context.upgradeId(), step().name(), context.deployment(), a -> {
-                    if (change != null && change.serverTemplate() != null) {
-                        a.serverTemplate = change.serverTemplate();
-                    }
-                    if (change != null && change.templateRevision() != null) {
-                        a.templateRevision = change.templateRevision();
-                    }
-                    a.enabled = true;
-                })));
+        return StepResult.done(new ArraysUpdated(arrays.change(context, a -> {
+            if (change != null && change.serverTemplate() != null) {
+                a.serverTemplate = change.serverTemplate();
+            }
+            if (change != null && change.templateRevision() != null) {
+                a.templateRevision = change.templateRevision();
+            }
+            a.enabled = true;
+        })));
     }
 
     @Override
-    public StepFacts undo(StepContext context) {
-        arrays.restore(context.upgradeId(), step().name(), context.deployment());
+    public StepFacts undo(StepContext context) throws Exception {
+        arrays.restore(context);
         return None.INSTANCE;
     }
 }

@@ -117,7 +117,7 @@ public class LocalCloudProvider implements CloudProvider {
     }
 
     @Override
-    public void startSnapshot(ServerView server, String snapshotId) throws Exception {
+    public void startSnapshot(ServerView server, String snapshotId, String upgradeId, boolean kept) throws Exception {
         Instance instance = instance(server);
         fleet.servers(instance).backup(instance, fleet.backup(snapshotId));
     }

@@ -65,7 +65,8 @@ public class SimCloudProvider implements CloudProvider {
     }
 
     @Override
-    public void startSnapshot(ServerView server, String snapshotId) throws InterruptedException {
+    public void startSnapshot(ServerView server, String snapshotId, String upgradeId, boolean kept)
+            throws InterruptedException {
         take(actionLatency);
         snapshots.putIfAbsent(snapshotId, Instant.now());
     }
