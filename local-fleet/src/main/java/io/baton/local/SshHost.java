@@ -1,0 +1,304 @@
+package io.baton.local;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+
+/**
+ * A host reached over SSH (Apache MINA SSHD): key authentication only, the host's key checked against a known-hosts
+ * file (an unknown or changed key is refused, never accepted), a deadline on connecting, signing in and every
+ * command. Commands run through the login's shell with every argument quoted; files are read and written with
+ * {@code cat}, replaced through a temporary file and {@code mv}. One connection, kept and opened again when lost;
+ * at most {@value #CHANNELS} commands at once on it (OpenSSH allows 10 sessions per connection by default).
+ */
+public final class SshHost implements Host {
+
+    static final int CHANNELS = 8;
+
+    /**
+     * Where and how to sign in.
+     *
+     * @param knownHosts a known-hosts file holding the host's key ({@code [host]:port} for a port other than 22)
+     * @param key the private key to sign in with (OpenSSH format; RSA, ECDSA or Ed25519)
+     */
+    public record Target(String user, String host, int port, Path key, Path knownHosts, Duration connectTimeout) {
+
+        /** {@code user@host:port}, the port 22 when absent. */
+        public static Target parse(String target, Path key, Path knownHosts, Duration connectTimeout) {
+            int at = target.indexOf('@');
+            if (at <= 0) {
+                throw new IllegalArgumentException("an SSH target is user@host[:port], not " + target);
+            }
+            String rest = target.substring(at + 1);
+            int colon = rest.lastIndexOf(':');
+            String host = colon < 0 ? rest : rest.substring(0, colon);
+            int port = colon < 0 ? 22 : Integer.parseInt(rest.substring(colon + 1));
+            return new Target(target.substring(0, at), host, port, key, knownHosts, connectTimeout);
+        }
+
+        @Override
+        public String toString() {
+            return user + "@" + host + ":" + port;
+        }
+    }
+
+    private final Target target;
+    private final SshClient client;
+    private final Semaphore channels = new Semaphore(CHANNELS);
+    private ClientSession session;
+    private long commands;
+
+    public SshHost(Target target) throws IOException {
+        if (!Files.isRegularFile(target.knownHosts())) {
+            throw new IOException("the known-hosts file " + target.knownHosts() + " is missing: Baton signs in only"
+                    + " to a host whose key it knows");
+        }
+        this.target = target;
+        this.client = SshClient.setUpDefaultClient();
+        // an unknown host key is refused (RejectAll); a changed one too (no modified-key acceptor)
+        client.setServerKeyVerifier(
+                new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, target.knownHosts()));
+        FileKeyPairProvider keys = new FileKeyPairProvider(target.key());
+        client.setKeyIdentityProvider(keys);
+        client.setPasswordIdentityProvider(null);
+        client.start();
+        List<KeyPair> loaded = new ArrayList<>();
+        try {
+            keys.loadKeys(null).forEach(loaded::add);
+        } catch (RuntimeException e) {
+            client.stop();
+            throw new IOException("the SSH key " + target.key() + " cannot be read: " + e.getMessage(), e);
+        }
+        if (loaded.isEmpty()) {
+            client.stop();
+            throw new IOException("no private key in " + target.key());
+        }
+    }
+
+    @Override
+    public String name() {
+        return target.toString();
+    }
+
+    /** How many commands ran over the connection so far. */
+    public synchronized long commands() {
+        return commands;
+    }
+
+    private synchronized ClientSession session() throws IOException {
+        if (session != null && session.isOpen() && session.isAuthenticated()) {
+            return session;
+        }
+        if (session != null) {
+            session.close(true);
+        }
+        ClientSession s = client.connect(target.user(), target.host(), target.port())
+                .verify(target.connectTimeout())
+                .getSession();
+        try {
+            s.auth().verify(target.connectTimeout());
+        } catch (IOException e) {
+            s.close(true);
+            throw new IOException("signing in to " + target + " failed: " + e.getMessage(), e);
+        }
+        session = s;
+        return s;
+    }
+
+    /** Runs a shell command line; returns its exit status and output (standard error included). */
+    private Result exec(String line, byte[] input, long timeoutSeconds) throws IOException {
+        try {
+            if (!channels.tryAcquire(timeoutSeconds, TimeUnit.SECONDS)) {
+                throw new IOException("no free SSH channel to " + target + " within " + timeoutSeconds + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for an SSH channel", e);
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ChannelExec channel = session().createExecChannel(line)) {
+                channel.setOut(out);
+                channel.setErr(out);
+                InputStream in = new ByteArrayInputStream(input == null ? new byte[0] : input);
+                channel.setIn(in);
+                channel.open().verify(target.connectTimeout());
+                synchronized (this) {
+                    commands++;
+                }
+                Set<ClientChannelEvent> events = channel.waitFor(
+                        EnumSet.of(ClientChannelEvent.CLOSED), TimeUnit.SECONDS.toMillis(timeoutSeconds));
+                if (!events.contains(ClientChannelEvent.CLOSED)) {
+                    channel.close(true);
+                    throw new IOException("`" + shorten(line) + "` on " + target + " did not finish within "
+                            + timeoutSeconds + " s: " + Os.tail(out.toString(StandardCharsets.UTF_8)));
+                }
+                Integer status = channel.getExitStatus();
+                return new Result(status == null ? -1 : status, out.toByteArray());
+            }
+        } finally {
+            channels.release();
+        }
+    }
+
+    private record Result(int status, byte[] output) {
+        String text() {
+            return new String(output, StandardCharsets.UTF_8);
+        }
+    }
+
+    private String check(String line, byte[] input, long timeoutSeconds) throws IOException {
+        Result r = exec(line, input, timeoutSeconds);
+        if (r.status() != 0) {
+            throw new IOException(
+                    "`" + shorten(line) + "` on " + target + " exited with " + r.status() + ": " + Os.tail(r.text()));
+        }
+        return r.text();
+    }
+
+    @Override
+    public String run(String asUser, long timeoutSeconds, String... command) throws IOException {
+        List<String> full = new ArrayList<>();
+        if ("root".equals(target.user()) && asUser != null) {
+            full.addAll(List.of("runuser", "-u", asUser, "--"));
+        }
+        full.addAll(List.of(command));
+        // the tools' stdin is empty, as Os.run gives them /dev/null
+        return check(quote(full) + " </dev/null", null, timeoutSeconds);
+    }
+
+    @Override
+    public long spawn(Path log, Map<String, String> environment, String... command) throws IOException {
+        List<String> full = new ArrayList<>(List.of("env"));
+        environment.forEach((k, v) -> full.add(k + "=" + v));
+        full.add("setsid");
+        full.addAll(List.of(command));
+        String out =
+                check(quote(full) + " >>" + quote(List.of(log.toString())) + " 2>&1 </dev/null & echo $!", null, 30);
+        return Long.parseLong(out.strip());
+    }
+
+    @Override
+    public boolean exists(Path path) throws IOException {
+        return exec("test -e " + quote(path), null, 30).status() == 0;
+    }
+
+    @Override
+    public byte[] readBytes(Path file) throws IOException {
+        Result r = exec("cat " + quote(file), null, 60);
+        if (r.status() != 0) {
+            throw new java.nio.file.NoSuchFileException(file + " on " + target + ": " + Os.tail(r.text()));
+        }
+        return r.output();
+    }
+
+    @Override
+    public void write(Path file, String text) throws IOException {
+        String tmp = quote(Path.of(file + ".tmp"));
+        check("cat > " + tmp + " && mv -f " + tmp + " " + quote(file), text.getBytes(StandardCharsets.UTF_8), 60);
+    }
+
+    @Override
+    public void append(Path file, String text) throws IOException {
+        check("cat >> " + quote(file), text.getBytes(StandardCharsets.UTF_8), 60);
+    }
+
+    @Override
+    public void writeOwnerOnly(Path file, String text) throws IOException {
+        String tmp = quote(Path.of(file + ".tmp"));
+        check(
+                "umask 077 && rm -f " + tmp + " && cat > " + tmp + " && chmod 600 " + tmp + " && mv -f " + tmp + " "
+                        + quote(file),
+                text.getBytes(StandardCharsets.UTF_8),
+                60);
+    }
+
+    @Override
+    public void mkdirs(Path dir) throws IOException {
+        check("mkdir -p " + quote(dir), null, 30);
+    }
+
+    @Override
+    public void delete(Path file) throws IOException {
+        check("rm -f " + quote(file), null, 30);
+    }
+
+    @Override
+    public void deleteTree(Path dir) throws IOException {
+        if (dir.getNameCount() < 2) {
+            throw new IOException("refusing to delete " + dir + " on " + target + ": too near the root");
+        }
+        check("rm -rf -- " + quote(dir), null, 600);
+    }
+
+    @Override
+    public void chown(Path path, String user) throws IOException {
+        if (!"root".equals(target.user()) || user == null) {
+            return;
+        }
+        check("chown -R " + quote(List.of(user + ":" + user)) + " " + quote(path), null, 120);
+    }
+
+    @Override
+    public boolean alive(long pid) throws IOException {
+        // "pid (command) state ...": the state follows the last parenthesis; a zombie (Z) has stopped
+        Result r = exec("cat /proc/" + pid + "/stat", null, 30);
+        if (r.status() != 0) {
+            return false;
+        }
+        String stat = r.text();
+        int close = stat.lastIndexOf(')');
+        return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) != 'Z';
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (session != null) {
+                session.close(true);
+            }
+        } finally {
+            client.stop();
+        }
+    }
+
+    private static String quote(Path path) {
+        return quote(List.of(path.toString()));
+    }
+
+    /** Each argument in single quotes, a single quote inside written '\'' : nothing in one reaches the shell. */
+    static String quote(List<String> args) {
+        StringBuilder b = new StringBuilder();
+        for (String a : args) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append('\'').append(a.replace("'", "'\\''")).append('\'');
+        }
+        return b.toString();
+    }
+
+    private static String shorten(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 200) + "…";
+    }
+}

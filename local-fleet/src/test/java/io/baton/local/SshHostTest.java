@@ -1,0 +1,141 @@
+package io.baton.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.baton.infra.OpenSshServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The host interface over SSH to a real OpenSSH server on loopback that the test starts. */
+class SshHostTest {
+
+    private static OpenSshServer sshd;
+    private static SshHost host;
+    private static Path dir;
+
+    @BeforeAll
+    static void up() throws Exception {
+        assumeTrue(OpenSshServer.available(), OpenSshServer.MISSING);
+        sshd = OpenSshServer.start();
+        host = new SshHost(target(sshd.knownHosts(), sshd.clientKey()));
+        dir = Files.createTempDirectory(Path.of("/tmp"), "baton-ssh-files-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (sshd != null) {
+            host.close();
+            sshd.close();
+            Os.deleteTree(dir);
+        }
+    }
+
+    private static SshHost.Target target(Path knownHosts, Path key) {
+        return SshHost.Target.parse(sshd.target(), key, knownHosts, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void runsCommandsAsTheLoginOrAServersUserWithEveryArgumentQuoted() throws Exception {
+        long before = host.commands();
+        assertThat(host.run(null, 10, "id", "-un").strip()).isEqualTo("root");
+        assertThat(host.run("postgres", 10, "id", "-un").strip()).isEqualTo("postgres");
+        String hostile = "a'b; touch " + dir.resolve("pwned") + "; $(id) `id` \"q\"";
+        assertThat(host.run(null, 10, "printf", "%s", hostile)).isEqualTo(hostile);
+        assertThat(dir.resolve("pwned")).doesNotExist();
+        assertThat(host.commands() - before).as("commands that went over SSH").isEqualTo(3);
+    }
+
+    @Test
+    void aFailingCommandSaysWhatItPrintedAndAHangingOneIsCutAtItsDeadline() {
+        assertThatThrownBy(() -> host.run(null, 10, "sh", "-c", "echo broken >&2; exit 3"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("exited with 3")
+                .hasMessageContaining("broken");
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> host.run(null, 1, "sleep", "20"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("did not finish within 1 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void filesAreReadAndWrittenOnTheHost() throws Exception {
+        Path sub = dir.resolve("a/b");
+        host.mkdirs(sub);
+        Path file = sub.resolve("conf");
+        assertThat(host.exists(file)).isFalse();
+        host.write(file, "one\n");
+        host.append(file, "two\n");
+        assertThat(host.read(file)).isEqualTo("one\ntwo\n");
+        host.write(file, "replaced\n");
+        assertThat(Files.readString(file)).isEqualTo("replaced\n");
+        Path secret = sub.resolve("pgpass");
+        host.writeOwnerOnly(secret, "*:*:*:postgres:pw\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+                .isEqualTo("rw-------");
+        host.chown(secret, "postgres");
+        assertThat(Files.getOwner(secret).getName()).isEqualTo("postgres");
+        assertThat(host.readBytes(secret)).isEqualTo("*:*:*:postgres:pw\n".getBytes());
+        host.delete(file);
+        host.delete(file);
+        assertThat(host.exists(file)).isFalse();
+        assertThatThrownBy(() -> host.read(file)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        host.deleteTree(dir.resolve("a"));
+        assertThat(dir.resolve("a")).doesNotExist();
+        assertThatThrownBy(() -> host.deleteTree(Path.of("/tmp"))).hasMessageContaining("too near the root");
+    }
+
+    @Test
+    void aDaemonOutlivesItsCommandAndIsWatchedByPid() throws Exception {
+        Path log = dir.resolve("daemon.log");
+        long pid = host.spawn(log, Map.of("GREETING", "hello"), "sh", "-c", "echo $GREETING; exec sleep 60");
+        assertThat(host.alive(pid)).isTrue();
+        assertThat(Os.alive(pid)).as("the same process, seen from here").isTrue();
+        host.write(dir.resolve("daemon.pid"), pid + "\n");
+        assertThat(host.running(dir.resolve("daemon.pid"))).isTrue();
+        host.run(null, 10, "kill", Long.toString(pid));
+        host.awaitGone(pid, Duration.ofSeconds(10), null);
+        assertThat(host.running(dir.resolve("daemon.pid"))).isFalse();
+        assertThat(Files.readString(log)).contains("hello");
+    }
+
+    @Test
+    void anUnknownOrChangedHostKeyIsRefusedAndSoIsAnUnauthorizedKey() throws Exception {
+        Path other = dir.resolve("other-key");
+        new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", other.toString())
+                .start()
+                .waitFor();
+        Path changed = dir.resolve("known_hosts_changed");
+        String[] key = Files.readString(Path.of(other + ".pub")).strip().split("\\s+");
+        Files.writeString(changed, "[127.0.0.1]:" + sshd.port() + " " + key[0] + " " + key[1] + "\n");
+        try (SshHost wrongHost = new SshHost(target(changed, sshd.clientKey()))) {
+            assertThatThrownBy(() -> wrongHost.run(null, 10, "true"))
+                    .isInstanceOf(IOException.class)
+                    .satisfies(e -> System.out.println("CHANGED: " + e.getMessage()));
+        }
+        Path unknown = dir.resolve("known_hosts_empty");
+        Files.writeString(unknown, "");
+        try (SshHost unknownHost = new SshHost(target(unknown, sshd.clientKey()))) {
+            assertThatThrownBy(() -> unknownHost.run(null, 10, "true"))
+                    .isInstanceOf(IOException.class)
+                    .satisfies(e -> System.out.println("UNKNOWN: " + e.getMessage()));
+        }
+        assertThatThrownBy(() -> new SshHost(target(dir.resolve("no-such-file"), sshd.clientKey())))
+                .hasMessageContaining("known-hosts file");
+        try (SshHost stranger = new SshHost(target(sshd.knownHosts(), other))) {
+            assertThatThrownBy(() -> stranger.run(null, 10, "true"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("signing in");
+        }
+    }
+}

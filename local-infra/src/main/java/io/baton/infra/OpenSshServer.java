@@ -1,0 +1,180 @@
+package io.baton.infra;
+
+import io.baton.common.Wait;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An OpenSSH server (Debian's openssh-server) on a free loopback port, with its own host key, one authorized client
+ * key and a known-hosts file naming its key, all under a directory of its own: the host the SSH tests sign in to.
+ * It runs as this process's user, root, so that a login can run the servers' tools as their own users.
+ */
+public final class OpenSshServer implements AutoCloseable {
+
+    static final Path SSHD = Path.of("/usr/sbin/sshd");
+
+    private final Process process;
+    private final Path dir;
+    private final int port;
+
+    private OpenSshServer(Process process, Path dir, int port) {
+        this.process = process;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /**
+     * Whether sshd is installed and this process may run it (as root); where BATON_REQUIRE_REAL is set (CI), a
+     * missing sshd is an error rather than a reason to skip.
+     */
+    public static boolean available() {
+        boolean installed = Files.isExecutable(SSHD);
+        if (!installed && System.getenv("BATON_REQUIRE_REAL") != null) {
+            throw new AssertionError("BATON_REQUIRE_REAL is set but " + SSHD + " (openssh-server) is not installed;"
+                    + " bin/install-local-cloud installs it");
+        }
+        return installed && "root".equals(System.getProperty("user.name"));
+    }
+
+    /** What a test that needs it says when it is skipped. */
+    public static final String MISSING = "no " + SSHD + " (openssh-server) to run as root; the SSH tests need one";
+
+    public static OpenSshServer start() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "baton-sshd-");
+        keygen(dir.resolve("host_key"));
+        keygen(dir.resolve("client_key"));
+        Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String[] hostKey = Files.readString(dir.resolve("host_key.pub")).strip().split("\\s+");
+        Files.writeString(
+                dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey[0] + " " + hostKey[1] + "\n");
+        Files.writeString(
+                dir.resolve("sshd_config"),
+                String.join(
+                        "\n",
+                        "Port " + port,
+                        "ListenAddress 127.0.0.1",
+                        "HostKey " + dir.resolve("host_key"),
+                        "PidFile " + dir.resolve("sshd.pid"),
+                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                        "PubkeyAuthentication yes",
+                        "PasswordAuthentication no",
+                        "KbdInteractiveAuthentication no",
+                        "PermitRootLogin prohibit-password",
+                        "UsePAM no",
+                        "StrictModes no",
+                        "MaxSessions 20",
+                        "MaxStartups 50",
+                        "LogLevel VERBOSE",
+                        ""));
+        // sshd's privilege separation needs this directory, which the package's service would make
+        Files.createDirectories(Path.of("/run/sshd"));
+        Path log = dir.resolve("sshd.log");
+        Process p = new ProcessBuilder(
+                        SSHD.toString(),
+                        "-D",
+                        "-e",
+                        "-f",
+                        dir.resolve("sshd_config").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        OpenSshServer server = new OpenSshServer(p, dir, port);
+        try {
+            Wait.forThe("sshd to listen on port " + port, Duration.ofSeconds(20))
+                    .every(Duration.ofMillis(50))
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException("sshd exited: " + Files.readString(log));
+                        }
+                        try (Socket s = new Socket()) {
+                            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                            return true;
+                        } catch (IOException notYet) {
+                            return false;
+                        }
+                    });
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private static void keygen(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(
+                        "ssh-keygen",
+                        "-q",
+                        "-t",
+                        "ecdsa",
+                        "-b",
+                        "256",
+                        "-N",
+                        "",
+                        "-C",
+                        "baton-test",
+                        "-f",
+                        file.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException("ssh-keygen failed: " + out);
+        }
+    }
+
+    /** {@code root@127.0.0.1:port}. */
+    public String target() {
+        return "root@127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The private key sshd authorizes. */
+    public Path clientKey() {
+        return dir.resolve("client_key");
+    }
+
+    /** A known-hosts file with sshd's host key. */
+    public Path knownHosts() {
+        return dir.resolve("known_hosts");
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** sshd's log: who signed in, and what was refused. */
+    public String log() throws IOException {
+        return Files.readString(dir.resolve("sshd.log"));
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        for (Path p : List.of(dir)) {
+            try (var all = Files.walk(p)) {
+                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+}
