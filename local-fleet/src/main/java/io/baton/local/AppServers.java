@@ -1,6 +1,5 @@
 package io.baton.local;
 
-import io.baton.common.OwnerOnly;
 import io.baton.common.Wait;
 import java.io.IOException;
 import java.net.URI;
@@ -8,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,25 +52,25 @@ public final class AppServers {
         if (database != null) {
             Secrets.Login login = database.appLogin();
             Path passwordFile = server.dir().resolve("db-password");
-            OwnerOnly.write(passwordFile, login.password());
+            host().writeOwnerOnly(passwordFile, login.password());
             env.put("DB_URL", database.jdbcUrl());
             env.put("DB_USER", login.user());
             env.put("DB_PASSWORD_FILE", passwordFile.toString());
         }
-        Files.writeString(healthCheckFile(server), "ok\n");
+        host().write(healthCheckFile(server), "ok\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = Os.spawn(
-                server.log(),
-                env,
-                java,
-                "-Xmx96m",
-                "-XX:+UseSerialGC",
-                "-Dsun.net.httpserver.nodelay=true",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                classpath,
-                "io.baton.demo.App");
-        Files.writeString(pidFile(server), Long.toString(p.pid()));
+        long pid = host().spawn(
+                        server.log(),
+                        env,
+                        java,
+                        "-Xmx96m",
+                        "-XX:+UseSerialGC",
+                        "-Dsun.net.httpserver.nodelay=true",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        classpath,
+                        "io.baton.demo.App");
+        host().write(pidFile(server), Long.toString(pid));
     }
 
     /** Returns once the server answers its health check; throws when it does not within {@code timeout}. */
@@ -130,28 +128,28 @@ public final class AppServers {
     /** Puts the health-check file back or removes it: without it the health check fails and the server drains. */
     public void healthCheckFile(Instance server, boolean present) throws IOException {
         if (present) {
-            Files.writeString(healthCheckFile(server), "ok\n");
+            host().write(healthCheckFile(server), "ok\n");
         } else {
-            Files.deleteIfExists(healthCheckFile(server));
+            host().delete(healthCheckFile(server));
         }
     }
 
     public boolean running(Instance server) {
-        return Os.running(pidFile(server));
+        return host().running(pidFile(server));
     }
 
     /** Stops the server: in-flight requests get a few seconds to finish. */
     public void destroy(Instance server) throws IOException {
-        Long pid = Os.pid(pidFile(server));
+        Long pid = host().pid(pidFile(server));
         if (pid == null) {
             return;
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         try {
-            Os.awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
+            host().awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
         } catch (IOException stillThere) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            Os.awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
+            host().awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
         }
     }
 
@@ -161,5 +159,10 @@ public final class AppServers {
                         .timeout(Duration.ofSeconds(5))
                         .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** Where the server runs. */
+    private Host host() {
+        return fleet.host();
     }
 }

@@ -7,7 +7,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,18 +34,18 @@ public final class Haproxy {
         if (running(balancer)) {
             return;
         }
-        if (!Files.exists(config(balancer))) {
+        if (!host().exists(config(balancer))) {
             writeConfig(balancer, servers);
         }
-        Os.run(
-                null,
-                30,
-                "haproxy",
-                "-D",
-                "-f",
-                config(balancer).toString(),
-                "-p",
-                pidFile(balancer).toString());
+        host().run(
+                        null,
+                        30,
+                        "haproxy",
+                        "-D",
+                        "-f",
+                        config(balancer).toString(),
+                        "-p",
+                        pidFile(balancer).toString());
         Os.await(
                 Wait.forThe("HAProxy to open its runtime API at " + socket(balancer), Duration.ofSeconds(10))
                         .every(Duration.ofMillis(20))
@@ -118,19 +117,13 @@ public final class Haproxy {
                     .append(s.draining() ? " weight 0" : "")
                     .append('\n');
         }
-        Path tmp = config(balancer).resolveSibling("haproxy.cfg.tmp");
-        Files.writeString(tmp, cfg.toString(), StandardCharsets.UTF_8);
-        Files.move(
-                tmp,
-                config(balancer),
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        host().write(config(balancer), cfg.toString());
     }
 
     /** The servers the configuration file lists. */
     public List<Server> configured(Instance balancer) throws IOException {
         List<Server> servers = new ArrayList<>();
-        for (String line : Files.readAllLines(config(balancer), StandardCharsets.UTF_8)) {
+        for (String line : host().read(config(balancer)).lines().toList()) {
             String[] f = line.strip().split("\\s+");
             if (f.length >= 3 && f[0].equals("server")) {
                 servers.add(new Server(f[1], f[2], line.contains(" disabled"), line.contains(" weight 0")));
@@ -147,14 +140,14 @@ public final class Haproxy {
     }
 
     public boolean running(Instance balancer) {
-        return Os.running(pidFile(balancer));
+        return host().running(pidFile(balancer));
     }
 
     public void destroy(Instance balancer) throws IOException {
-        Long pid = Os.pid(pidFile(balancer));
+        Long pid = host().pid(pidFile(balancer));
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            Os.awaitGone(pid, Duration.ofSeconds(10), "see " + config(balancer));
+            host().awaitGone(pid, Duration.ofSeconds(10), "see " + config(balancer));
         }
     }
 
@@ -164,5 +157,10 @@ public final class Haproxy {
 
     private static Path pidFile(Instance balancer) {
         return balancer.dir().resolve("haproxy.pid");
+    }
+
+    /** Where the server runs. */
+    private Host host() {
+        return fleet.host();
     }
 }

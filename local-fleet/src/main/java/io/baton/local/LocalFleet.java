@@ -25,6 +25,7 @@ public final class LocalFleet {
 
     private final Path root;
     private final Settings settings;
+    private final Host host;
 
     /**
      * @param postgresBin the directory with initdb, pg_ctl and pg_basebackup
@@ -40,8 +41,22 @@ public final class LocalFleet {
     }
 
     public LocalFleet(Path root, Settings settings) {
+        this(root, settings, LocalHost.INSTANCE);
+    }
+
+    /**
+     * A fleet whose servers run on {@code host}: every operation on them goes through it, while this fleet's own
+     * records (servers, addresses, passwords, write paths) stay under {@code root} here.
+     */
+    public LocalFleet(Path root, Settings settings, Host host) {
         this.root = root.toAbsolutePath().normalize();
         this.settings = settings;
+        this.host = host;
+    }
+
+    /** The machine the servers run on, as the services reach it. */
+    public Host host() {
+        return host;
     }
 
     public Path root() {
@@ -169,7 +184,7 @@ public final class LocalFleet {
         }
         Instance instance = found.get();
         stop(instance);
-        Os.deleteTree(instance.dir());
+        host.deleteTree(instance.dir());
         Files.deleteIfExists(root.resolve("hosts").resolve(instance.host()));
     }
 
@@ -216,7 +231,7 @@ public final class LocalFleet {
             if (Engines.POSTGRESQL.equals(path.get().engine())) {
                 Files.deleteIfExists(root.resolve("hosts").resolve(path.get().host()));
             }
-            Os.deleteTree(path.get().dir());
+            host.deleteTree(path.get().dir());
         }
     }
 

@@ -1,10 +1,7 @@
 package io.baton.local;
 
-import io.baton.common.OwnerOnly;
 import io.baton.common.Wait;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,18 +27,18 @@ public final class MariadbServers implements DatabaseServers {
 
     @Override
     public void initPrimary(Instance server) throws IOException, SQLException {
-        if (!Files.exists(server.data().resolve("mysql"))) {
-            Os.deleteTree(server.data());
+        if (!host().exists(server.data().resolve("mysql"))) {
+            host().deleteTree(server.data());
             writeConfig(server);
-            Os.chown(server.dir(), user);
-            Os.run(
-                    null,
-                    180,
-                    "mariadb-install-db",
-                    "--defaults-file=" + config(server),
-                    "--user=" + user,
-                    "--auth-root-authentication-method=normal",
-                    "--skip-test-db");
+            host().chown(server.dir(), user);
+            host().run(
+                            null,
+                            180,
+                            "mariadb-install-db",
+                            "--defaults-file=" + config(server),
+                            "--user=" + user,
+                            "--auth-root-authentication-method=normal",
+                            "--skip-test-db");
         }
         start(server);
         secure(server);
@@ -81,19 +78,19 @@ public final class MariadbServers implements DatabaseServers {
 
     @Override
     public Instance initReplica(Instance server, Instance upstream, Instance source) throws IOException, SQLException {
-        if (!Files.exists(server.data().resolve("mysql"))) {
+        if (!host().exists(server.data().resolve("mysql"))) {
             Path copy = server.dir().resolve("backup");
             backup(source, copy);
             restore(server, copy);
-            Os.deleteTree(copy);
+            host().deleteTree(copy);
         }
         return startReplica(server, upstream);
     }
 
     @Override
     public Instance restoreReplica(Instance server, Path backup, Instance upstream) throws IOException, SQLException {
-        if (!Files.exists(server.data().resolve("mysql"))) {
-            if (!Files.exists(backup.resolve(COMPLETE))) {
+        if (!host().exists(server.data().resolve("mysql"))) {
+            if (!host().exists(backup.resolve(COMPLETE))) {
                 throw new IOException("the backup " + backup.getFileName() + " is not complete; take it again");
             }
             restore(server, backup);
@@ -103,31 +100,31 @@ public final class MariadbServers implements DatabaseServers {
 
     @Override
     public void backup(Instance source, Path target) throws IOException {
-        if (Files.exists(target.resolve(COMPLETE))) {
+        if (host().exists(target.resolve(COMPLETE))) {
             return;
         }
-        Os.deleteTree(target);
-        Files.createDirectories(target);
+        host().deleteTree(target);
+        host().mkdirs(target);
         Path data = target.resolve("data");
         // the password reaches mariadb-backup in an option file only this user can read, not on its command line
         Path client = source.dir().resolve("backup-client.cnf");
         try {
-            OwnerOnly.write(client, "[client]\nuser = root\npassword = " + password(source) + "\n");
-            Os.run(
-                    null,
-                    3600,
-                    "mariadb-backup",
-                    "--defaults-extra-file=" + client,
-                    "--backup",
-                    "--host=" + source.host(),
-                    "--port=" + source.port(),
-                    "--datadir=" + source.data(),
-                    "--target-dir=" + data);
+            host().writeOwnerOnly(client, "[client]\nuser = root\npassword = " + password(source) + "\n");
+            host().run(
+                            null,
+                            3600,
+                            "mariadb-backup",
+                            "--defaults-extra-file=" + client,
+                            "--backup",
+                            "--host=" + source.host(),
+                            "--port=" + source.port(),
+                            "--datadir=" + source.data(),
+                            "--target-dir=" + data);
         } finally {
-            Files.deleteIfExists(client);
+            host().delete(client);
         }
-        Os.run(null, 3600, "mariadb-backup", "--prepare", "--target-dir=" + data);
-        Files.writeString(target.resolve(COMPLETE), source.name() + "\n");
+        host().run(null, 3600, "mariadb-backup", "--prepare", "--target-dir=" + data);
+        host().write(target.resolve(COMPLETE), source.name() + "\n");
     }
 
     @Override
@@ -147,7 +144,7 @@ public final class MariadbServers implements DatabaseServers {
     @Override
     public void start(Instance server) throws IOException {
         if (!running(server)) {
-            Os.spawn(server.log(), "mariadbd", "--defaults-file=" + config(server));
+            host().spawn(server.log(), java.util.Map.of(), "mariadbd", "--defaults-file=" + config(server));
         }
         try {
             Os.await(
@@ -173,25 +170,25 @@ public final class MariadbServers implements DatabaseServers {
 
     @Override
     public void stop(Instance server) throws IOException {
-        Long pid = Os.pid(pidFile(server));
+        Long pid = host().pid(pidFile(server));
         if (pid == null) {
             return;
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        Os.awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
+        host().awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
     }
 
     @Override
     public boolean running(Instance server) {
-        return Os.running(pidFile(server));
+        return host().running(pidFile(server));
     }
 
     @Override
     public void destroy(Instance server) throws IOException {
-        Long pid = Os.pid(pidFile(server));
+        Long pid = host().pid(pidFile(server));
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            Os.awaitGone(pid, Duration.ofSeconds(30), "see " + server.log());
+            host().awaitGone(pid, Duration.ofSeconds(30), "see " + server.log());
         }
     }
 
@@ -229,26 +226,25 @@ public final class MariadbServers implements DatabaseServers {
     }
 
     private void restore(Instance server, Path backup) throws IOException {
-        Os.deleteTree(server.data());
-        Os.run(
-                null,
-                3600,
-                "cp",
-                "-a",
-                backup.resolve("data").toString(),
-                server.data().toString());
+        host().deleteTree(server.data());
+        host().run(
+                        null,
+                        3600,
+                        "cp",
+                        "-a",
+                        backup.resolve("data").toString(),
+                        server.data().toString());
         // the position the copy ends at, kept beside the data for the replica's first start
-        Files.copy(
-                backup.resolve("data").resolve("xtrabackup_binlog_info"),
-                server.dir().resolve(BACKUP_POSITION),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        host().write(
+                        server.dir().resolve(BACKUP_POSITION),
+                        host().read(backup.resolve("data").resolve("xtrabackup_binlog_info")));
         writeConfig(server);
-        Os.chown(server.dir(), user);
+        host().chown(server.dir(), user);
     }
 
-    private static String backupPosition(Instance server) throws IOException {
+    private String backupPosition(Instance server) throws IOException {
         Path info = server.dir().resolve(BACKUP_POSITION);
-        String[] fields = Files.readString(info, StandardCharsets.UTF_8).strip().split("\\s+");
+        String[] fields = host().read(info).strip().split("\\s+");
         return fields.length >= 3 ? fields[2] : "";
     }
 
@@ -271,7 +267,7 @@ public final class MariadbServers implements DatabaseServers {
                 + "skip-name-resolve\n"
                 + "innodb-buffer-pool-size = 64M\n"
                 + "innodb-log-file-size = 48M\n";
-        Files.writeString(config(server), cnf, StandardCharsets.UTF_8);
+        host().write(config(server), cnf);
     }
 
     private static String password(Instance server) throws IOException {
@@ -287,4 +283,9 @@ public final class MariadbServers implements DatabaseServers {
     }
 
     private static final String BACKUP_POSITION = "backup-position";
+
+    /** Where the server runs. */
+    private Host host() {
+        return fleet.host();
+    }
 }

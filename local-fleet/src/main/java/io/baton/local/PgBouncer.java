@@ -1,10 +1,7 @@
 package io.baton.local;
 
-import io.baton.common.OwnerOnly;
 import io.baton.common.Wait;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -65,13 +62,7 @@ public final class PgBouncer {
                 + "server_reset_query =\n"
                 + "pidfile = " + pidFile() + "\n"
                 + "logfile = " + dir.resolve("pgbouncer.log") + "\n";
-        Path tmp = dir.resolve("pgbouncer.ini.tmp");
-        Files.writeString(tmp, ini, StandardCharsets.UTF_8);
-        Files.move(
-                tmp,
-                dir.resolve("pgbouncer.ini"),
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        host().write(dir.resolve("pgbouncer.ini"), ini);
     }
 
     /**
@@ -84,11 +75,10 @@ public final class PgBouncer {
         String users = "\"postgres\" \"" + Secrets.scramVerifier(credentials.adminPassword()) + "\"\n" + "\""
                 + PostgresServers.APP_USER + "\" \"" + Secrets.scramVerifier(credentials.appPassword()) + "\"\n";
         Path file = path.dir().resolve("users.txt");
-        if (!Files.exists(file)
-                || !Files.readString(file, StandardCharsets.UTF_8).equals(users)) {
-            OwnerOnly.write(file, users);
+        if (!host().exists(file) || !host().read(file).equals(users)) {
+            host().writeOwnerOnly(file, users);
         }
-        Os.chown(file, path.fleet().settings().postgresUser());
+        host().chown(file, path.fleet().settings().postgresUser());
     }
 
     private String adminPassword() throws IOException {
@@ -99,12 +89,12 @@ public final class PgBouncer {
         if (running()) {
             return;
         }
-        Os.run(
-                path.fleet().settings().postgresUser(),
-                30,
-                "pgbouncer",
-                "-d",
-                path.dir().resolve("pgbouncer.ini").toString());
+        host().run(
+                        path.fleet().settings().postgresUser(),
+                        30,
+                        "pgbouncer",
+                        "-d",
+                        path.dir().resolve("pgbouncer.ini").toString());
         Os.await(
                 Wait.forThe("PgBouncer to open its console on " + path.address(), Duration.ofSeconds(10))
                         .every(Duration.ofMillis(50))
@@ -118,18 +108,23 @@ public final class PgBouncer {
     }
 
     public boolean running() {
-        return Os.running(pidFile());
+        return host().running(pidFile());
     }
 
     void stop() throws IOException {
-        Long pid = Os.pid(pidFile());
+        Long pid = host().pid(pidFile());
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            Os.awaitGone(pid, Duration.ofSeconds(10), "see " + path.dir().resolve("pgbouncer.log"));
+            host().awaitGone(pid, Duration.ofSeconds(10), "see " + path.dir().resolve("pgbouncer.log"));
         }
     }
 
     private Path pidFile() {
         return path.dir().resolve("pgbouncer.pid");
+    }
+
+    /** Where the server runs. */
+    private Host host() {
+        return path.fleet().host();
     }
 }

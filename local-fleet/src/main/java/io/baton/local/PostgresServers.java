@@ -1,10 +1,7 @@
 package io.baton.local;
 
-import io.baton.common.OwnerOnly;
 import io.baton.common.Wait;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,29 +25,29 @@ public final class PostgresServers implements DatabaseServers {
 
     @Override
     public void initPrimary(Instance server) throws IOException {
-        if (!Files.exists(server.data().resolve("PG_VERSION"))) {
-            Os.deleteTree(server.data());
-            Os.chown(server.dir(), user);
+        if (!host().exists(server.data().resolve("PG_VERSION"))) {
+            host().deleteTree(server.data());
+            host().chown(server.dir(), user);
             // the administrator's password reaches initdb in a file of the server's user, gone once it is stored
             Path pwfile = server.dir().resolve("initdb-password");
             try {
-                OwnerOnly.write(pwfile, admin(server).password() + "\n");
-                Os.chown(pwfile, user);
-                Os.run(
-                        user,
-                        120,
-                        bin("initdb"),
-                        "-D",
-                        server.data().toString(),
-                        "-A",
-                        "scram-sha-256",
-                        "--pwfile=" + pwfile,
-                        "-U",
-                        "postgres",
-                        "-E",
-                        "UTF8");
+                host().writeOwnerOnly(pwfile, admin(server).password() + "\n");
+                host().chown(pwfile, user);
+                host().run(
+                                user,
+                                120,
+                                bin("initdb"),
+                                "-D",
+                                server.data().toString(),
+                                "-A",
+                                "scram-sha-256",
+                                "--pwfile=" + pwfile,
+                                "-U",
+                                "postgres",
+                                "-E",
+                                "UTF8");
             } finally {
-                Files.deleteIfExists(pwfile);
+                host().delete(pwfile);
             }
             configure(server);
         }
@@ -61,26 +58,26 @@ public final class PostgresServers implements DatabaseServers {
     @Override
     public Instance initReplica(Instance server, Instance upstream, Instance source) throws IOException, SQLException {
         String slot = slotName(server);
-        if (!Files.exists(server.data().resolve("PG_VERSION"))) {
-            Os.deleteTree(server.data());
-            Os.chown(server.dir(), user);
+        if (!host().exists(server.data().resolve("PG_VERSION"))) {
+            host().deleteTree(server.data());
+            host().chown(server.dir(), user);
             dropSlot(Sql.login(upstream), upstream.address(), slot);
             // -C -S makes the slot that keeps the WAL it needs; follow() then says where it streams from
-            Os.run(
-                    user,
-                    3600,
-                    bin("pg_basebackup"),
-                    "-d",
-                    conninfo(upstream.address(), passfile(server)),
-                    "-D",
-                    server.data().toString(),
-                    "-X",
-                    "stream",
-                    "-c",
-                    "fast",
-                    "-C",
-                    "-S",
-                    slot);
+            host().run(
+                            user,
+                            3600,
+                            bin("pg_basebackup"),
+                            "-d",
+                            conninfo(upstream.address(), passfile(server)),
+                            "-D",
+                            server.data().toString(),
+                            "-X",
+                            "stream",
+                            "-c",
+                            "fast",
+                            "-C",
+                            "-S",
+                            slot);
             follow(server, upstream.address(), slot);
             configure(server);
         }
@@ -92,19 +89,19 @@ public final class PostgresServers implements DatabaseServers {
     @Override
     public Instance restoreReplica(Instance server, Path backup, Instance upstream) throws IOException, SQLException {
         String slot = slotName(server);
-        if (!Files.exists(server.data().resolve("PG_VERSION"))) {
-            if (!Files.exists(backup.resolve(COMPLETE))) {
+        if (!host().exists(server.data().resolve("PG_VERSION"))) {
+            if (!host().exists(backup.resolve(COMPLETE))) {
                 throw new IOException("the backup " + backup.getFileName() + " is not complete; take it again");
             }
-            Os.deleteTree(server.data());
-            Os.chown(server.dir(), user);
-            Os.run(
-                    user,
-                    3600,
-                    "cp",
-                    "-a",
-                    backup.resolve("data").toString(),
-                    server.data().toString());
+            host().deleteTree(server.data());
+            host().chown(server.dir(), user);
+            host().run(
+                            user,
+                            3600,
+                            "cp",
+                            "-a",
+                            backup.resolve("data").toString(),
+                            server.data().toString());
             dropSlot(Sql.login(upstream), upstream.address(), slot);
             Sql.exec(upstream, "SELECT pg_create_physical_replication_slot(" + Sql.literal(slot) + ", true)");
             follow(server, upstream.address(), slot);
@@ -117,25 +114,25 @@ public final class PostgresServers implements DatabaseServers {
 
     @Override
     public void backup(Instance source, Path target) throws IOException {
-        if (Files.exists(target.resolve(COMPLETE))) {
+        if (host().exists(target.resolve(COMPLETE))) {
             return;
         }
-        Os.deleteTree(target);
-        Files.createDirectories(target);
-        Os.chown(target, user);
-        Os.run(
-                user,
-                3600,
-                bin("pg_basebackup"),
-                "-d",
-                conninfo(source.address(), passfile(source)),
-                "-D",
-                target.resolve("data").toString(),
-                "-X",
-                "stream",
-                "-c",
-                "fast");
-        Files.writeString(target.resolve(COMPLETE), source.name() + "\n");
+        host().deleteTree(target);
+        host().mkdirs(target);
+        host().chown(target, user);
+        host().run(
+                        user,
+                        3600,
+                        bin("pg_basebackup"),
+                        "-d",
+                        conninfo(source.address(), passfile(source)),
+                        "-D",
+                        target.resolve("data").toString(),
+                        "-X",
+                        "stream",
+                        "-c",
+                        "fast");
+        host().write(target.resolve(COMPLETE), source.name() + "\n");
     }
 
     @Override
@@ -160,18 +157,18 @@ public final class PostgresServers implements DatabaseServers {
         if (running(server)) {
             return;
         }
-        Os.run(
-                user,
-                120,
-                bin("pg_ctl"),
-                "-D",
-                server.data().toString(),
-                "-l",
-                server.log().toString(),
-                "-w",
-                "-t",
-                "90",
-                "start");
+        host().run(
+                        user,
+                        120,
+                        bin("pg_ctl"),
+                        "-D",
+                        server.data().toString(),
+                        "-l",
+                        server.log().toString(),
+                        "-w",
+                        "-t",
+                        "90",
+                        "start");
     }
 
     /**
@@ -180,17 +177,17 @@ public final class PostgresServers implements DatabaseServers {
      */
     @Override
     public void stop(Instance server) throws IOException {
-        Long pid = Os.pid(pidFile(server));
-        if (pid == null || !Os.alive(pid)) {
+        Long pid = host().pid(pidFile(server));
+        if (pid == null || !host().alive(pid)) {
             return;
         }
-        Os.run(null, 10, "kill", "-INT", Long.toString(pid));
-        Os.awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
+        host().run(null, 10, "kill", "-INT", Long.toString(pid));
+        host().awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
     }
 
     @Override
     public boolean running(Instance server) {
-        return Os.running(pidFile(server));
+        return host().running(pidFile(server));
     }
 
     private static Path pidFile(Instance server) {
@@ -200,7 +197,7 @@ public final class PostgresServers implements DatabaseServers {
     @Override
     public void destroy(Instance server) throws IOException {
         if (running(server)) {
-            Os.run(user, 60, bin("pg_ctl"), "-D", server.data().toString(), "-m", "immediate", "-w", "stop");
+            host().run(user, 60, bin("pg_ctl"), "-D", server.data().toString(), "-m", "immediate", "-w", "stop");
         }
         if (server.upstream() != null && server.slot() != null) {
             // the walsender lets go of the slot a moment after the replica is gone
@@ -224,7 +221,7 @@ public final class PostgresServers implements DatabaseServers {
      * machine; {@link #controlDataOfTool} gives the same from the tool, to compare.
      */
     public ControlData controlData(Instance server) throws IOException {
-        byte[] control = Files.readAllBytes(server.data().resolve("global").resolve("pg_control"));
+        byte[] control = host().readBytes(server.data().resolve("global").resolve("pg_control"));
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(control).order(java.nio.ByteOrder.nativeOrder());
         int state = b.getInt(16);
         long checkpoint = b.getLong(32);
@@ -245,7 +242,8 @@ public final class PostgresServers implements DatabaseServers {
 
     /** The same as {@link #controlData}, from {@code pg_controldata}. */
     public ControlData controlDataOfTool(Instance server) throws IOException {
-        String out = Os.run(null, 30, bin("pg_controldata"), "-D", server.data().toString());
+        String out =
+                host().run(null, 30, bin("pg_controldata"), "-D", server.data().toString());
         String state = null;
         String checkpoint = null;
         for (String line : out.split("\n")) {
@@ -284,8 +282,8 @@ public final class PostgresServers implements DatabaseServers {
     private void follow(Instance server, String upstream, String slot) throws IOException {
         Path auto = server.data().resolve("postgresql.auto.conf");
         List<String> lines = new ArrayList<>();
-        if (Files.exists(auto)) {
-            for (String line : Files.readAllLines(auto, StandardCharsets.UTF_8)) {
+        if (host().exists(auto)) {
+            for (String line : host().read(auto).lines().toList()) {
                 if (!line.startsWith("primary_conninfo") && !line.startsWith("primary_slot_name")) {
                     lines.add(line);
                 }
@@ -298,9 +296,9 @@ public final class PostgresServers implements DatabaseServers {
         if (slot != null) {
             lines.add("primary_slot_name = " + ConfigValues.pgConfString(ConfigValues.slot("slot", slot)));
         }
-        Files.write(auto, lines, StandardCharsets.UTF_8);
-        Files.writeString(server.data().resolve("standby.signal"), "");
-        Os.chown(server.data(), user);
+        host().write(auto, String.join("\n", lines) + "\n");
+        host().write(server.data().resolve("standby.signal"), "");
+        host().chown(server.data(), user);
     }
 
     private void configure(Instance server) throws IOException {
@@ -318,16 +316,14 @@ public final class PostgresServers implements DatabaseServers {
                 + "wal_keep_size = '512MB'\n"
                 + "hot_standby = on\n"
                 + "shared_buffers = '32MB'\n";
-        Files.writeString(conf, settings, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        host().append(conf, settings);
         Path hba = server.data().resolve("pg_hba.conf");
-        Files.writeString(
-                hba,
-                "\n# Baton local cloud: loopback only, with the deployment's passwords\n"
-                        + "host all all 127.0.0.0/8 scram-sha-256\n"
-                        + "host replication all 127.0.0.0/8 scram-sha-256\n",
-                StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.APPEND);
-        Os.chown(server.data(), user);
+        host().append(
+                        hba,
+                        "\n# Baton local cloud: loopback only, with the deployment's passwords\n"
+                                + "host all all 127.0.0.0/8 scram-sha-256\n"
+                                + "host replication all 127.0.0.0/8 scram-sha-256\n");
+        host().chown(server.data(), user);
     }
 
     /**
@@ -337,8 +333,8 @@ public final class PostgresServers implements DatabaseServers {
      */
     private Path passfile(Instance server) throws IOException {
         Path file = server.dir().resolve("pgpass");
-        OwnerOnly.write(file, "*:*:*:postgres:" + admin(server).password() + "\n");
-        Os.chown(file, user);
+        host().writeOwnerOnly(file, "*:*:*:postgres:" + admin(server).password() + "\n");
+        host().chown(file, user);
         return file;
     }
 
@@ -380,5 +376,10 @@ public final class PostgresServers implements DatabaseServers {
 
     private String bin(String tool) {
         return fleet.settings().postgresBin().resolve(tool).toString();
+    }
+
+    /** Where the server runs. */
+    private Host host() {
+        return fleet.host();
     }
 }

@@ -1,9 +1,7 @@
 package io.baton.local;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,9 +138,13 @@ public final class SshHost implements Host {
             try (ChannelExec channel = session().createExecChannel(line)) {
                 channel.setOut(out);
                 channel.setErr(out);
-                InputStream in = new ByteArrayInputStream(input == null ? new byte[0] : input);
-                channel.setIn(in);
                 channel.open().verify(target.connectTimeout());
+                // the command's standard input: the bytes given, then its end (EOF) at once
+                try (java.io.OutputStream stdin = channel.getInvertedIn()) {
+                    if (input != null) {
+                        stdin.write(input);
+                    }
+                }
                 synchronized (this) {
                     commands++;
                 }
@@ -269,6 +271,26 @@ public final class SshHost implements Host {
         String stat = r.text();
         int close = stat.lastIndexOf(')');
         return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) != 'Z';
+    }
+
+    /**
+     * Watched on the host itself, every 2 ms, in one command: a round trip per look would make a switchover's fence
+     * as long as the network is slow.
+     */
+    @Override
+    public void awaitGone(long pid, Duration timeout, String hint) throws IOException {
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        String stat = "/proc/" + pid + "/stat";
+        String loop = "while s=$(sed -n 's/.*) \\(.\\).*/\\1/p' " + stat + " 2>/dev/null) && [ -n \"$s\" ]"
+                + " && [ \"$s\" != Z ]; do sleep 0.002; done";
+        Result r = exec("timeout " + seconds + " sh -c " + quote(List.of(loop)), null, seconds + 30);
+        if (r.status() == 124) {
+            throw new IOException("process " + pid + " on " + target + " did not exit within " + timeout
+                    + (hint == null ? "" : "; " + hint));
+        }
+        if (r.status() != 0) {
+            throw new IOException("watching process " + pid + " on " + target + " failed: " + Os.tail(r.text()));
+        }
     }
 
     @Override

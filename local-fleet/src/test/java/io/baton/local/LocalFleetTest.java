@@ -35,7 +35,29 @@ class LocalFleetTest {
     @ValueSource(strings = {Engines.POSTGRESQL, Engines.MARIADB})
     void aPrimaryItsReplicaAndOneFromABackupShareEveryWrite(String engine) throws Exception {
         RealServers.assumeInstalled(engine);
-        fleet = new LocalFleet(RealServers.freshRoot(engine), LocalFleet.Settings.defaults());
+        shareEveryWrite(engine, new LocalFleet(RealServers.freshRoot(engine), LocalFleet.Settings.defaults()));
+    }
+
+    /** The same with every operation on the servers' host made over SSH, to an OpenSSH server on loopback. */
+    @ParameterizedTest
+    @ValueSource(strings = {Engines.POSTGRESQL, Engines.MARIADB})
+    void theSameOverSsh(String engine) throws Exception {
+        RealServers.assumeInstalled(engine);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                io.baton.infra.OpenSshServer.available(), io.baton.infra.OpenSshServer.MISSING);
+        try (io.baton.infra.OpenSshServer sshd = io.baton.infra.OpenSshServer.start();
+                SshHost host = new SshHost(SshHost.Target.parse(
+                        sshd.target(), sshd.clientKey(), sshd.knownHosts(), Duration.ofSeconds(10)))) {
+            shareEveryWrite(
+                    engine,
+                    new LocalFleet(RealServers.freshRoot("ssh-" + engine), LocalFleet.Settings.defaults(), host));
+            assertThat(host.commands()).as("operations made over SSH").isGreaterThan(20);
+            fleet.stopAll();
+        }
+    }
+
+    private void shareEveryWrite(String engine, LocalFleet local) throws Exception {
+        fleet = local;
         fleet.prepare();
         DatabaseServers servers = fleet.servers(engine);
 

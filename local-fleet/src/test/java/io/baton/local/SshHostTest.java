@@ -103,6 +103,9 @@ class SshHostTest {
         assertThat(Os.alive(pid)).as("the same process, seen from here").isTrue();
         host.write(dir.resolve("daemon.pid"), pid + "\n");
         assertThat(host.running(dir.resolve("daemon.pid"))).isTrue();
+        assertThatThrownBy(() -> host.awaitGone(pid, Duration.ofSeconds(1), "see its log"))
+                .hasMessageContaining("did not exit within")
+                .hasMessageContaining("see its log");
         host.run(null, 10, "kill", Long.toString(pid));
         host.awaitGone(pid, Duration.ofSeconds(10), null);
         assertThat(host.running(dir.resolve("daemon.pid"))).isFalse();
@@ -121,14 +124,14 @@ class SshHostTest {
         try (SshHost wrongHost = new SshHost(target(changed, sshd.clientKey()))) {
             assertThatThrownBy(() -> wrongHost.run(null, 10, "true"))
                     .isInstanceOf(IOException.class)
-                    .satisfies(e -> System.out.println("CHANGED: " + e.getMessage()));
+                    .hasMessageContaining("Server key did not validate");
         }
         Path unknown = dir.resolve("known_hosts_empty");
         Files.writeString(unknown, "");
         try (SshHost unknownHost = new SshHost(target(unknown, sshd.clientKey()))) {
             assertThatThrownBy(() -> unknownHost.run(null, 10, "true"))
                     .isInstanceOf(IOException.class)
-                    .satisfies(e -> System.out.println("UNKNOWN: " + e.getMessage()));
+                    .hasMessageContaining("Server key did not validate");
         }
         assertThatThrownBy(() -> new SshHost(target(dir.resolve("no-such-file"), sshd.clientKey())))
                 .hasMessageContaining("known-hosts file");

@@ -73,6 +73,9 @@ public final class OpenSshServer implements AutoCloseable {
                         "KbdInteractiveAuthentication no",
                         "PermitRootLogin prohibit-password",
                         "UsePAM no",
+                        // bash, the login shell, reads ~/.bashrc for a command sshd runs when SHLVL is below 2; a
+                        // machine's .bashrc (pyenv's init, say) can add half a second to every command
+                        "SetEnv SHLVL=1",
                         "StrictModes no",
                         "MaxSessions 20",
                         "MaxStartups 50",
