@@ -69,14 +69,40 @@ final class BatonStack {
      * it needs, the calling tests are skipped; with BATON_REQUIRE_REAL set (CI), they fail.
      */
     static synchronized Path localCloud(List<String> missingTools) throws Exception {
+        List<String> missing = new ArrayList<>(missingTools);
+        if (overSsh() && !io.baton.infra.OpenSshServer.available()) {
+            missing.add("sshd (openssh-server), run as root");
+        }
         if (System.getenv("BATON_REQUIRE_REAL") != null) {
-            assertThat(missingTools).as("tools BATON_REQUIRE_REAL asks for").isEmpty();
+            assertThat(missing).as("tools BATON_REQUIRE_REAL asks for").isEmpty();
         }
         org.junit.jupiter.api.Assumptions.assumeTrue(
-                missingTools.isEmpty(), () -> missingTools + " not installed; bin/install-local-cloud installs them");
+                missing.isEmpty(), () -> missing + " not installed; bin/install-local-cloud installs them");
         Path root = java.nio.file.Files.createTempDirectory(Path.of("/tmp"), "baton-e2e-");
-        get(Stack.localCloud(root));
+        Map<String, String> config = new java.util.HashMap<>(Stack.localCloud(root));
+        if (overSsh()) {
+            sshd = io.baton.infra.OpenSshServer.start();
+            config.put("baton.local.ssh.target", sshd.target());
+            config.put("baton.local.ssh.key", sshd.clientKey().toString());
+            config.put("baton.local.ssh.known-hosts", sshd.knownHosts().toString());
+        }
+        get(config);
         return root;
+    }
+
+    private static io.baton.infra.OpenSshServer sshd;
+
+    /**
+     * Whether the local cloud's services reach its servers over SSH ({@code -Dbaton.over-ssh=true}): every operation
+     * on a server's host then goes through an OpenSSH server on loopback that the suite starts.
+     */
+    static boolean overSsh() {
+        return Boolean.getBoolean("baton.over-ssh");
+    }
+
+    /** The stack running now, whatever its configuration. */
+    static synchronized Stack running() {
+        return java.util.Objects.requireNonNull(stack, "no stack runs");
     }
 
     static Tokens.Keys keys() {
@@ -101,6 +127,10 @@ final class BatonStack {
         if (stack != null) {
             stack.close();
             stack = null;
+        }
+        if (sshd != null) {
+            sshd.close();
+            sshd = null;
         }
     }
 

@@ -102,8 +102,7 @@ class RealDatabaseUpgradeIT {
         Map<String, String> proof = done.getMap("steps.find { it.name == 'PROMOTE' }.details");
         assertThat(proof).containsKeys("oldMasterFinalPosition", "newMasterAppliedPosition", "writeFenceMillis");
         assertThat(Long.parseLong(proof.get("writeFenceMillis"))).isBetween(0L, 5_000L);
-        try (KafkaProbe kafka =
-                new KafkaProbe(BatonStack.get(Stack.localCloud(root)).bootstrapServers())) {
+        try (KafkaProbe kafka = new KafkaProbe(BatonStack.running().bootstrapServers())) {
             assertThat(kafka.readAll("baton.db.events").stream()
                             .filter(r -> id.equals(r.key()) && r.type().equals("baton.db.master-promoted.v1"))
                             .map(KafkaProbe.Record::value))
@@ -161,7 +160,7 @@ class RealDatabaseUpgradeIT {
     void dbUpgradeServiceKilledInTheSwitchoverLeavesWritesFlowing(String engine, String point) throws Exception {
         String deployment = register(engine, "crash-" + point);
         WriteLoad load = writeLoad(deployment, engine);
-        Stack stack = BatonStack.get(Stack.localCloud(root));
+        Stack stack = BatonStack.running();
         BatonStack.fault(
                 Service.DB,
                 "{\"step\":\"PROMOTE\",\"deployment\":\"" + deployment + "\",\"crashAt\":\"" + point + "\"}");
@@ -225,7 +224,7 @@ class RealDatabaseUpgradeIT {
     void aSecondReplicaEndsTheSwitchoverOfOneKilledInIt(String engine, String point) throws Exception {
         String deployment = register(engine, "takeover-" + point);
         WriteLoad load = writeLoad(deployment, engine);
-        Stack stack = BatonStack.get(Stack.localCloud(root));
+        Stack stack = BatonStack.running();
         Stack.Replica second = new Stack.Replica(Service.DB, 1);
         stack.startReplica(second);
         try {
@@ -354,7 +353,7 @@ class RealDatabaseUpgradeIT {
     void theServersOutliveARestartOfCloudServiceWhichFindsThemAgain() throws Exception {
         String deployment = register(Engines.POSTGRESQL, "restart");
         JsonPath before = deployment(deployment);
-        Stack stack = BatonStack.get(Stack.localCloud(root));
+        Stack stack = BatonStack.running();
         stack.kill(Service.CLOUD);
         WriteLoad load = new WriteLoad(
                         Engines.POSTGRESQL,

@@ -2,11 +2,6 @@ package io.baton.local;
 
 import io.baton.common.Wait;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,19 +51,7 @@ public final class Haproxy {
 
     /** Sends one command to the runtime API and returns its answer. */
     public String command(Instance balancer, String command) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket(balancer)));
-            channel.write(
-                    ByteBuffer.wrap((ConfigValues.runtimeCommand(command) + "\n").getBytes(StandardCharsets.UTF_8)));
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            StringBuilder answer = new StringBuilder();
-            while (channel.read(buffer) >= 0) {
-                buffer.flip();
-                answer.append(StandardCharsets.UTF_8.decode(buffer));
-                buffer.clear();
-            }
-            return answer.toString();
-        }
+        return host().converse(socket(balancer), ConfigValues.runtimeCommand(command) + "\n");
     }
 
     /**

@@ -55,6 +55,12 @@ public interface Host extends AutoCloseable {
     /** Gives a tree to {@code user} (recursively), when the host is entered as root. */
     void chown(Path path, String user) throws IOException;
 
+    /**
+     * Sends a request to a Unix socket on the host (a daemon's control socket, such as HAProxy's runtime API) and
+     * returns everything it answers until it closes the connection.
+     */
+    String converse(Path socket, String request) throws IOException;
+
     /** Whether a process runs (a zombie has stopped and does not). */
     boolean alive(long pid) throws IOException;
 

@@ -2,6 +2,10 @@ package io.baton.local;
 
 import io.baton.common.OwnerOnly;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +80,24 @@ public final class LocalHost implements Host {
     @Override
     public void chown(Path path, String user) throws IOException {
         Os.chown(path, user);
+    }
+
+    @Override
+    public String converse(Path socket, String request) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+            // the request ends here, as socat's does over SSH
+            channel.shutdownOutput();
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            StringBuilder answer = new StringBuilder();
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                answer.append(StandardCharsets.UTF_8.decode(buffer));
+                buffer.clear();
+            }
+            return answer.toString();
+        }
     }
 
     @Override

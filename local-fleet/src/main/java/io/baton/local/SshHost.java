@@ -21,6 +21,7 @@ import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * A host reached over SSH (Apache MINA SSHD): key authentication only, the host's key checked against a known-hosts
@@ -73,6 +74,8 @@ public final class SshHost implements Host {
         }
         this.target = target;
         this.client = SshClient.setUpDefaultClient();
+        // a command's few small packets go at once, not held back for the peer's delayed acknowledgement (~40 ms)
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         // an unknown host key is refused (RejectAll); a changed one too (no modified-key acceptor)
         client.setServerKeyVerifier(
                 new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, target.knownHosts()));
@@ -259,6 +262,15 @@ public final class SshHost implements Host {
             return;
         }
         check("chown -R " + quote(List.of(user + ":" + user)) + " " + quote(path), null, 120);
+    }
+
+    /** Through socat on the host, which passes the request in and the answer out until the daemon closes. */
+    @Override
+    public String converse(Path socket, String request) throws IOException {
+        return check(
+                "socat -t 5 - " + quote(List.of("UNIX-CONNECT:" + socket)),
+                request.getBytes(StandardCharsets.UTF_8),
+                30);
     }
 
     @Override

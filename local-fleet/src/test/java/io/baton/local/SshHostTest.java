@@ -113,6 +113,24 @@ class SshHostTest {
     }
 
     @Test
+    void aDaemonsControlSocketAnswersOverSshAsItDoesHere() throws Exception {
+        Path socket = dir.resolve("control.sock");
+        long pid = host.spawn(
+                dir.resolve("socat.log"), Map.of(), "socat", "UNIX-LISTEN:" + socket + ",fork", "EXEC:tr a-z A-Z");
+        try {
+            Os.await(
+                    io.baton.common.Wait.forThe("the socket", Duration.ofSeconds(10))
+                            .every(Duration.ofMillis(20)),
+                    null,
+                    () -> Files.exists(socket));
+            assertThat(host.converse(socket, "show info\n")).isEqualTo("SHOW INFO\n");
+            assertThat(LocalHost.INSTANCE.converse(socket, "show info\n")).isEqualTo("SHOW INFO\n");
+        } finally {
+            host.run(null, 10, "kill", Long.toString(pid));
+        }
+    }
+
+    @Test
     void anUnknownOrChangedHostKeyIsRefusedAndSoIsAnUnauthorizedKey() throws Exception {
         Path other = dir.resolve("other-key");
         new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", other.toString())

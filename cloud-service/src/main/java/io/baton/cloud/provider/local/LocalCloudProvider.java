@@ -10,13 +10,11 @@ import io.baton.local.Engines;
 import io.baton.local.Haproxy;
 import io.baton.local.Instance;
 import io.baton.local.LocalFleet;
-import io.baton.local.Os;
 import io.baton.local.Sql;
 import io.baton.saga.StepFailedException;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,14 +121,14 @@ public class LocalCloudProvider implements CloudProvider {
     }
 
     @Override
-    public int snapshotProgress(String snapshotId) {
+    public int snapshotProgress(String snapshotId) throws IOException {
         // the backup is taken whole by startSnapshot; one cut short by a restart is taken again
-        return Files.exists(fleet.backup(snapshotId).resolve(DatabaseServers.COMPLETE)) ? 100 : 0;
+        return fleet.host().exists(fleet.backup(snapshotId).resolve(DatabaseServers.COMPLETE)) ? 100 : 0;
     }
 
     @Override
     public void deleteSnapshot(String snapshotId) throws IOException {
-        Os.deleteTree(fleet.backup(snapshotId));
+        fleet.host().deleteTree(fleet.backup(snapshotId));
     }
 
     @Override
