@@ -67,7 +67,8 @@ public interface Host extends AutoCloseable {
     /** The pid a daemon wrote at the start of {@code file}; null when there is no such file or number. */
     default Long pid(Path file) {
         try {
-            return exists(file) ? Long.parseLong(read(file).strip().split("\\s+")[0]) : null;
+            // one read, not a look and then a read: over SSH each is a round trip, and a switchover's fence waits
+            return Long.parseLong(read(file).strip().split("\\s+")[0]);
         } catch (IOException | NumberFormatException e) {
             return null;
         }

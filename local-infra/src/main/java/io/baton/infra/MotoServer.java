@@ -1,14 +1,10 @@
 package io.baton.infra;
 
-import io.baton.common.Wait;
-import java.io.File;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -55,36 +51,15 @@ public final class MotoServer implements AutoCloseable {
 
     /** Starts it and returns once it listens. */
     public static MotoServer start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackDaemon.freePort();
         Path log = Files.createTempFile("baton-moto", ".log");
-        Process p = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        MotoServer moto = new MotoServer(p, port);
-        try {
-            Wait.forThe("moto to listen on port " + port, Duration.ofSeconds(30))
-                    .every(Duration.ofMillis(100))
-                    .until(() -> {
-                        if (!p.isAlive()) {
-                            throw new IllegalStateException("moto exited: " + Files.readString(log));
-                        }
-                        try (Socket s = new Socket()) {
-                            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                            return true;
-                        } catch (java.io.IOException notYet) {
-                            return false;
-                        }
-                    });
-        } catch (Exception e) {
-            moto.close();
-            throw e;
-        }
-        return moto;
+        Process p = LoopbackDaemon.start(
+                "moto",
+                List.of("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port)),
+                log,
+                port,
+                Duration.ofSeconds(30));
+        return new MotoServer(p, port);
     }
 
     public URI endpoint() {

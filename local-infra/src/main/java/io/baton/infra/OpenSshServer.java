@@ -1,11 +1,6 @@
 package io.baton.infra;
 
-import io.baton.common.Wait;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,10 +47,7 @@ public final class OpenSshServer implements AutoCloseable {
         keygen(dir.resolve("host_key"));
         keygen(dir.resolve("client_key"));
         Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackDaemon.freePort();
         String[] hostKey = Files.readString(dir.resolve("host_key.pub")).strip().split("\\s+");
         Files.writeString(
                 dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey[0] + " " + hostKey[1] + "\n");
@@ -83,37 +75,18 @@ public final class OpenSshServer implements AutoCloseable {
                         ""));
         // sshd's privilege separation needs this directory, which the package's service would make
         Files.createDirectories(Path.of("/run/sshd"));
-        Path log = dir.resolve("sshd.log");
-        Process p = new ProcessBuilder(
+        Process p = LoopbackDaemon.start(
+                "sshd",
+                List.of(
                         SSHD.toString(),
                         "-D",
                         "-e",
                         "-f",
-                        dir.resolve("sshd_config").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        OpenSshServer server = new OpenSshServer(p, dir, port);
-        try {
-            Wait.forThe("sshd to listen on port " + port, Duration.ofSeconds(20))
-                    .every(Duration.ofMillis(50))
-                    .until(() -> {
-                        if (!p.isAlive()) {
-                            throw new IllegalStateException("sshd exited: " + Files.readString(log));
-                        }
-                        try (Socket s = new Socket()) {
-                            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                            return true;
-                        } catch (IOException notYet) {
-                            return false;
-                        }
-                    });
-        } catch (Exception e) {
-            server.close();
-            throw e;
-        }
-        return server;
+                        dir.resolve("sshd_config").toString()),
+                dir.resolve("sshd.log"),
+                port,
+                Duration.ofSeconds(20));
+        return new OpenSshServer(p, dir, port);
     }
 
     private static void keygen(Path file) throws IOException, InterruptedException {
@@ -172,11 +145,9 @@ public final class OpenSshServer implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        for (Path p : List.of(dir)) {
-            try (var all = Files.walk(p)) {
-                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
+        try (var all = Files.walk(dir)) {
+            for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
             }
         }
     }

@@ -311,11 +311,12 @@ public final class Ec2Fleet {
         if (groupNames.isEmpty()) {
             return List.of();
         }
-        List<SecurityGroup> groups = ec2.describeSecurityGroups(r -> r.filters(
-                        Filter.builder().name("group-name").values(groupNames).build()))
-                .securityGroups();
+        // one call: the groups asked for, and the names of the groups their rules admit
+        List<SecurityGroup> all = ec2.describeSecurityGroups().securityGroups();
         Map<String, String> names = new LinkedHashMap<>();
-        ec2.describeSecurityGroups().securityGroups().forEach(g -> names.put(g.groupId(), g.groupName()));
+        all.forEach(g -> names.put(g.groupId(), g.groupName()));
+        List<SecurityGroup> groups =
+                all.stream().filter(g -> groupNames.contains(g.groupName())).toList();
         List<FirewallRule> rules = new ArrayList<>();
         for (SecurityGroup g : groups) {
             for (IpPermission p : g.ipPermissions()) {
