@@ -285,6 +285,10 @@ class ApplicationUpgradeIT {
         assertThat(done.getString("state")).isEqualTo("COMPLETED");
         Map<String, String> drain = done.getMap("steps.find { it.name == 'AWAIT_SESSIONS_DRAINED' }.details");
         assertThat(drain).containsEntry("drained", "false").containsEntry("sessionsCut", "3");
+        Metrics lb = Metrics.of(BatonStack.url(Service.LB));
+        assertThat(lb.value("baton_drain_sessions_cut_total")).isGreaterThanOrEqualTo(3);
+        assertThat(lb.value("baton_drain_duration_seconds_count", Map.of("drained", "false")))
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test

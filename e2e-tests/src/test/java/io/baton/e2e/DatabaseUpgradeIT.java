@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.baton.common.Wait;
 import io.baton.contracts.Json;
 import io.baton.contracts.Owner;
 import io.baton.contracts.SagaEvent;
@@ -144,6 +145,30 @@ class DatabaseUpgradeIT {
                 .orElseThrow();
         assertThat(promoted.slip().facts().get("newMasterAppliedPosition"))
                 .isEqualTo(promoted.slip().facts().get("oldMasterFinalPosition"));
+
+        // what a Prometheus scraping the services sees of it
+        Metrics db = Metrics.of(BatonStack.url(Service.DB));
+        assertThat(db.value("baton_switchover_fence_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(db.value("baton_switchover_longest_write_stall_seconds")).isGreaterThanOrEqualTo(0);
+        assertThat(db.value("baton_step_duration_seconds_count", Map.of("step", "PROMOTE", "outcome", "completed")))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(db.value("baton_outbox_backlog")).isGreaterThanOrEqualTo(0);
+        assertThat(Metrics.of(BatonStack.url(Service.CLOUD))
+                        .value("baton_step_duration_seconds_count", Map.of("step", "CREATE_SLAVE")))
+                .isGreaterThanOrEqualTo(1);
+        for (Service service : Service.values()) {
+            assertThat(Metrics.of(BatonStack.url(service)).value("baton_consumer_lag_records"))
+                    .as("%s reports its consumer lag", service)
+                    .isGreaterThanOrEqualTo(0);
+        }
+        // the planner counts upgrades from its database, refreshed every baton.metrics.refresh (10 s)
+        Wait.forThe("the planner to count the completed upgrade", Duration.ofSeconds(30))
+                .every(Duration.ofMillis(500))
+                .until(() -> Metrics.of(BatonStack.url(Service.PLANNER))
+                                .value(
+                                        "baton_upgrades",
+                                        Map.of("kind", "database", "state", "completed", "ended", "true"))
+                        >= 1);
     }
 
     @Test

@@ -33,8 +33,11 @@ public class DeadLetters {
 
     private final MutinyEmitter<String> emitter;
 
-    public DeadLetters(@Channel(CHANNEL) MutinyEmitter<String> emitter) {
+    private final SagaMetrics metrics;
+
+    public DeadLetters(@Channel(CHANNEL) MutinyEmitter<String> emitter, SagaMetrics metrics) {
         this.emitter = emitter;
+        this.metrics = metrics;
     }
 
     /** Sends the letters and returns once the broker has them all. */
@@ -49,6 +52,7 @@ public class DeadLetters {
     private Uni<Void> send(Letter letter) {
         KafkaRecord<String, String> r = letter.record();
         LOG.warnf("a record of %s goes to the dead-letter topic: %s", r.getTopic(), letter.reason());
+        metrics.deadLetter(r.getTopic(), "refused");
         RecordHeaders headers = new RecordHeaders();
         for (Header h : r.getHeaders()) {
             headers.add(h);
@@ -73,6 +77,7 @@ public class DeadLetters {
         List<Uni<Void>> sends = new java.util.ArrayList<>();
         for (Received e : events) {
             LOG.warnf("parked event %s of %s goes to the dead-letter topic: %s", e.eventId(), e.topic(), reason);
+            metrics.deadLetter(e.topic(), "parked");
             RecordHeaders headers = new RecordHeaders();
             headers.add("ce_id", bytes(e.eventId()));
             headers.add("ce_type", bytes(e.type()));

@@ -48,6 +48,7 @@ public class StepRunner {
     private final Executions executions;
     private final AbortSignals aborts;
     private final FaultInjector faults;
+    private final SagaMetrics metrics;
     private final Map<StepName, StepHandler> handlers = new EnumMap<>(StepName.class);
     private final Set<String> claims = ConcurrentHashMap.newKeySet();
     /** The token under which this replica runs each of its runs: its outcome is written only if it is current. */
@@ -62,8 +63,10 @@ public class StepRunner {
             Executions executions,
             AbortSignals aborts,
             FaultInjector faults,
+            SagaMetrics metrics,
             Instance<StepHandler> stepHandlers) {
         this.config = config;
+        this.metrics = metrics;
         this.tx = tx;
         this.executions = executions;
         this.aborts = aborts;
@@ -307,6 +310,7 @@ public class StepRunner {
     private void act(String id, StepHandler handler, StepContext context) {
         SlipStep step = context.step();
         StepResult result;
+        long started = System.nanoTime();
         try {
             if (handler == null) {
                 throw new StepFailedException("this service has no handler for step " + step.name());
@@ -327,6 +331,7 @@ public class StepRunner {
                 throw new Stopping();
             }
             String reason = reason(e);
+            metrics.run(step.name(), Mode.ACTION, "failed", Duration.ofNanos(System.nanoTime() - started));
             LOG.warnf("step %d (%s) of upgrade %s failed: %s", step.index(), step.name(), context.upgradeId(), reason);
             String undoFailure = undoPartialStep(handler, context);
             // a half-done step that cannot be undone must not be reported as cleanly failed: the rollback would
@@ -341,6 +346,14 @@ public class StepRunner {
             return;
         }
         StepResult done = result;
+        metrics.run(
+                step.name(),
+                Mode.ACTION,
+                result.waiting() ? "waiting" : "completed",
+                Duration.ofNanos(System.nanoTime() - started));
+        if (!result.waiting()) {
+            metrics.facts(result.facts());
+        }
         record(id, context, s -> aborts.lockAndRead(s, context.upgradeId())
                 .map(aborted -> SagaRules.afterAction(step, done, aborted)));
     }
@@ -408,7 +421,13 @@ public class StepRunner {
 
     private void undo(String id, StepHandler handler, StepContext context) {
         SlipStep step = context.step();
+        long started = System.nanoTime();
         Undone undone = tryUndo(handler, context, true);
+        metrics.run(
+                step.name(),
+                Mode.COMPENSATION,
+                undone.failure() == null ? "compensated" : "failed",
+                Duration.ofNanos(System.nanoTime() - started));
         if (undone.failure() == null) {
             record(id, context, s -> Uni.createFrom().item(new Outcome.Compensated(step, undone.found())));
             return;

@@ -67,10 +67,59 @@ public class UpgradeResource {
         return queries.view(id);
     }
 
+    /**
+     * Upgrades of a deployment or a state, newest first, {@code limit} at a time (50 unless asked, at most
+     * {@value #MAX_LIMIT}): when more follow, a {@code Link} header with {@code rel="next"} gives the next page's
+     * address. A limit out of range or a cursor this service did not hand out is refused, never quietly changed.
+     */
     @RolesAllowed(Roles.VIEWER)
     @GET
-    public List<UpgradeView> list(@QueryParam("deployment") String deployment, @QueryParam("state") String state) {
-        return queries.list(deployment, state == null ? null : state(state));
+    public Response list(
+            @QueryParam("deployment") String deployment,
+            @QueryParam("state") String state,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit,
+            @Context UriInfo uri) {
+        int size = limit(limit);
+        UpgradeQueries.Cursor after = null;
+        if (cursor != null) {
+            after = UpgradeQueries.Cursor.decode(cursor);
+            if (after == null) {
+                throw ProblemException.badRequest(
+                        "The cursor is not one this service handed out.",
+                        List.of("cursor: copy it from the Link header of the previous page"));
+            }
+        }
+        UpgradeQueries.Page page = queries.list(deployment, state == null ? null : state(state), after, size);
+        Response.ResponseBuilder response = Response.ok(page.upgrades());
+        if (page.next() != null) {
+            URI next = uri.getRequestUriBuilder()
+                    .replaceQueryParam("cursor", page.next().encode())
+                    .replaceQueryParam("limit", size)
+                    .build();
+            response.link(next, "next");
+        }
+        return response.build();
+    }
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+
+    private static int limit(String value) {
+        if (value == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.badRequest(
+                "The limit is a number of upgrades per page from 1 to " + MAX_LIMIT + ".",
+                List.of("limit: 1 to " + MAX_LIMIT + "; follow the Link header's next page for more"));
     }
 
     @RolesAllowed(Roles.APPROVER)

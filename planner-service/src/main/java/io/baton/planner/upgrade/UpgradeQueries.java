@@ -4,9 +4,12 @@ import io.baton.planner.api.UpgradeView;
 import io.baton.saga.Tx;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 
-/** Reading upgrades: one with its timeline, or the newest of a deployment or a state. */
+/** Reading upgrades: one with its timeline, or a page of those of a deployment or a state, newest first. */
 @ApplicationScoped
 public class UpgradeQueries {
 
@@ -33,26 +36,76 @@ public class UpgradeQueries {
         }));
     }
 
-    public List<UpgradeView> list(String deployment, UpgradeState state) {
-        StringBuilder hql = new StringBuilder("select id from UpgradeEntity where 1 = 1");
+    /** One page of upgrades, newest first, and where the next one starts (null on the last page). */
+    public record Page(List<UpgradeView> upgrades, Cursor next) {}
+
+    /**
+     * A position in the list, after the upgrade created at {@code createdAt} with id {@code id}: the list is ordered
+     * by both, so a page never repeats or skips an upgrade when others start meanwhile.
+     */
+    public record Cursor(Instant createdAt, String id) {
+
+        /** Opaque to callers: base64url of the position. */
+        public String encode() {
+            String raw = createdAt.getEpochSecond() + "." + createdAt.getNano() + "/" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The cursor a previous page handed out; null for anything else. */
+        public static Cursor decode(String text) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+                int slash = raw.indexOf('/');
+                int dot = raw.indexOf('.');
+                if (slash < 0 || dot < 0 || dot > slash || slash == raw.length() - 1) {
+                    return null;
+                }
+                long seconds = Long.parseLong(raw.substring(0, dot));
+                long nanos = Long.parseLong(raw.substring(dot + 1, slash));
+                if (nanos < 0 || nanos > 999_999_999) {
+                    return null;
+                }
+                return new Cursor(Instant.ofEpochSecond(seconds, nanos), raw.substring(slash + 1));
+            } catch (IllegalArgumentException | java.time.DateTimeException e) {
+                return null;
+            }
+        }
+    }
+
+    /** Up to {@code limit} upgrades of a deployment or a state (either may be null), newest first, after a cursor. */
+    public Page list(String deployment, UpgradeState state, Cursor after, int limit) {
+        StringBuilder hql = new StringBuilder("select id, createdAt from UpgradeEntity where 1 = 1");
         if (deployment != null) {
             hql.append(" and deployment = :d");
         }
         if (state != null) {
             hql.append(" and state = :st");
         }
-        hql.append(" order by createdAt desc");
-        List<String> ids = tx.run(s -> {
-            var query = s.createSelectionQuery(hql.toString(), String.class).setMaxResults(200);
+        if (after != null) {
+            hql.append(" and (createdAt < :c or (createdAt = :c and id < :i))");
+        }
+        hql.append(" order by createdAt desc, id desc");
+        List<Object[]> rows = tx.run(s -> {
+            // one more than the page: whether there is a next page, without counting them all
+            var query = s.createSelectionQuery(hql.toString(), Object[].class).setMaxResults(limit + 1);
             if (deployment != null) {
                 query.setParameter("d", deployment);
             }
             if (state != null) {
                 query.setParameter("st", state);
             }
+            if (after != null) {
+                query.setParameter("c", after.createdAt()).setParameter("i", after.id());
+            }
             return query.getResultList();
         });
-        return ids.stream().map(this::view).toList();
+        List<Object[]> page = rows.subList(0, Math.min(limit, rows.size()));
+        Cursor next = null;
+        if (rows.size() > limit) {
+            Object[] last = page.get(page.size() - 1);
+            next = new Cursor((Instant) last[1], (String) last[0]);
+        }
+        return new Page(page.stream().map(r -> view((String) r[0])).toList(), next);
     }
 
     private static UpgradeView view(UpgradeEntity u, List<TimelineEntry> steps, List<EventEntry> events) {

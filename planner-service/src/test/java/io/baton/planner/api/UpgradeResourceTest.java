@@ -32,6 +32,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.ws.rs.NotFoundException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -201,6 +202,71 @@ class UpgradeResourceTest {
                 .body("steps.size()", equalTo(10))
                 .body("steps[0].owner", equalTo("cloud"));
         given().get("/upgrades?deployment=" + name + "&state=running").then().body("size()", equalTo(1));
+    }
+
+    /**
+     * The list comes a page at a time, newest first, each page's Link header leading to the next: walking every page
+     * finds each upgrade once, however many there are; a limit out of range or a made-up cursor is refused.
+     */
+    @Test
+    void theListComesInPagesThatMissNothing() {
+        List<String> mine = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            mine.add(started(unique("page"), false));
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String next = "/upgrades?state=running&limit=2";
+        int pages = 0;
+        while (next != null) {
+            var response = given().get(next).then().statusCode(200).extract();
+            List<String> ids = response.path("id");
+            assertThat(ids).hasSizeLessThanOrEqualTo(2);
+            seen.addAll(ids);
+            pages++;
+            String link = response.header("Link");
+            next = nextPage(link);
+            if (next != null) {
+                assertThat(ids).hasSize(2);
+                assertThat(link).endsWith("; rel=\"next\"");
+                assertThat(next).contains("state=running").contains("limit=2");
+            }
+        }
+        assertThat(seen).doesNotHaveDuplicates();
+        assertThat(pages).isGreaterThanOrEqualTo(3);
+        // newest first: the five appear in the reverse of the order they started
+        List<String> newestFirst = new java.util.ArrayList<>(mine);
+        java.util.Collections.reverse(newestFirst);
+        assertThat(seen.stream().filter(mine::contains).toList()).containsExactlyElementsOf(newestFirst);
+
+        for (String limit : List.of("0", "201", "-1", "ten")) {
+            given().get("/upgrades?limit=" + limit)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", containsString("1 to 200"));
+        }
+        for (String cursor : List.of("nope", "bm9wZQ", "MTIzLjQ1Ng", "%00")) {
+            given().urlEncodingEnabled(false)
+                    .get("/upgrades?cursor=" + cursor)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", containsString("cursor"));
+        }
+        // nothing to list: an empty page and no next one
+        given().get("/upgrades?deployment=" + unique("none"))
+                .then()
+                .statusCode(200)
+                .header("Link", (String) null);
+    }
+
+    /** The path and query of the next page a Link header names; null when there is none. */
+    static String nextPage(String link) {
+        if (link == null) {
+            return null;
+        }
+        URI uri = URI.create(link.substring(link.indexOf('<') + 1, link.indexOf('>')));
+        return uri.getRawPath() + "?" + uri.getRawQuery();
     }
 
     @Test
