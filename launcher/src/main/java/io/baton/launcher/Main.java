@@ -45,6 +45,13 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         String command = args.length > 0 ? args[0] : "help";
+        if (io.baton.launcher.cli.Cli.handles(command)) {
+            System.exit(io.baton.launcher.cli.Cli.run(
+                    args,
+                    System.getenv(),
+                    new java.io.PrintWriter(System.out, true),
+                    new java.io.PrintWriter(System.err, true)));
+        }
         boolean exit = List.of(args).contains("--exit");
         if (command.equals("watch") && args.length > 1) {
             watch(args[1]);
@@ -82,6 +89,11 @@ public final class Main {
                                                    headers and JSON data), from the start of the topics; signs in
                                                    as the local stack's read-only user (.baton/kafka-watcher.properties)
                                                    or with the client properties in BATON_KAFKA_CONFIG
+                    operators' commands, against a running Baton (BATON_URL, BATON_CLOUD_URL; token in BATON_TOKEN):
+                           ./baton upgrade start|list|status|watch|approve|abort ...
+                                                   ./baton upgrade --help, ./baton upgrade watch --help, ...
+                           ./baton deployments [NAME]
+                           ./baton completion      a bash/zsh completion script: source <(./baton completion)
                     ports: BATON_PLANNER_PORT (7070) BATON_CLOUD_PORT (7071) BATON_DB_SERVICE_PORT (7072)
                            BATON_LB_PORT (7073) BATON_KAFKA_PORT (9092) BATON_POSTGRES_PORT (0: any free port)""");
             System.exit(command.equals("help") ? 0 : 2);
