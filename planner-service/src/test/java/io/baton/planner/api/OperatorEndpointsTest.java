@@ -131,6 +131,81 @@ class OperatorEndpointsTest {
         assertThat(text).contains("http_server_requests_seconds_count");
     }
 
+    /**
+     * The live stream: hello when it is open, then an upgrade's whole view each time one of its events is recorded;
+     * closed to callers without a token like every other read.
+     */
+    @Test
+    void theStreamTellsOfEachChangeAsItIsRecorded() throws Exception {
+        given().header("Authorization", "")
+                .header("Accept", "text/event-stream")
+                .get("/upgrades/stream")
+                .then()
+                .statusCode(401);
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var response = http.sendAsync(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "upgrades/stream"))
+                        .header("Authorization", "Bearer " + io.baton.infra.BatonTestInfra.token("vic", "viewer"))
+                        .header("Accept", "text/event-stream")
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.fromLineSubscriber(
+                        new java.util.concurrent.Flow.Subscriber<String>() {
+                            @Override
+                            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                                s.request(Long.MAX_VALUE);
+                            }
+
+                            @Override
+                            public void onNext(String line) {
+                                lines.add(line);
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {}
+
+                            @Override
+                            public void onComplete() {}
+                        }));
+        try {
+            assertThat(next(lines, "event:")).isEqualTo("event:hello");
+            // the feed takes its place at its next look; an upgrade started after it is told
+            Thread.sleep(1_500);
+            String id = UpgradeResourceTest.started(UpgradeResourceTest.unique("stream"), false);
+            String data = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (data == null || !data.contains(id)) {
+                assertThat(System.nanoTime())
+                        .as("an event of upgrade %s within 30 s", id)
+                        .isLessThan(deadline);
+                String event = next(lines, "event:");
+                String line = next(lines, "data:");
+                if (event.equals("event:upgrade")) {
+                    data = line;
+                }
+            }
+            JsonPath view = new JsonPath(data.substring("data:".length()));
+            assertThat(view.getString("id")).isEqualTo(id);
+            assertThat(view.getString("state")).isEqualTo("RUNNING");
+            assertThat(view.getList("steps")).hasSize(10);
+        } finally {
+            response.cancel(true);
+        }
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL url;
+
+    private static String next(java.util.concurrent.BlockingQueue<String> lines, String prefix) throws Exception {
+        while (true) {
+            String line = lines.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(line).as("a line of the stream within 30 s").isNotNull();
+            if (line.startsWith(prefix)) {
+                return line.replace(prefix + " ", prefix);
+            }
+        }
+    }
+
     /** Counts the running database upgrades by walking every page of the list. */
     private static long runningDatabaseUpgrades() {
         long n = 0;

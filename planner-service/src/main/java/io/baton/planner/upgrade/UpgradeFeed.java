@@ -1,0 +1,91 @@
+package io.baton.planner.upgrade;
+
+import io.baton.planner.api.UpgradeView;
+import io.baton.saga.Tx;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Every change of an upgrade, as it lands in this planner's database, for live views: the upgrade's new view each
+ * time one of its events is recorded. It reads the database, not this replica's consumer, so a view connected to
+ * any replica sees what every replica recorded. Event ids are taken from a sequence but committed in any order, so
+ * each look reaches back {@value #OVERLAP} ids and skips those already told.
+ */
+@ApplicationScoped
+public class UpgradeFeed {
+
+    private static final Logger LOG = Logger.getLogger(UpgradeFeed.class);
+    private static final int OVERLAP = 500;
+    private static final int REMEMBERED = 20_000;
+
+    private final Tx tx;
+    private final UpgradeQueries queries;
+    private final BroadcastProcessor<UpgradeView> changes = BroadcastProcessor.create();
+    private final AtomicInteger watchers = new AtomicInteger();
+    private final Set<Long> told = new LinkedHashSet<>();
+    private long floor = -1;
+
+    public UpgradeFeed(Tx tx, UpgradeQueries queries) {
+        this.tx = tx;
+        this.queries = queries;
+    }
+
+    /** The changes from now on, for as long as the subscriber stays. */
+    public Multi<UpgradeView> changes() {
+        return changes.onSubscription()
+                .invoke(() -> watchers.incrementAndGet())
+                .onTermination()
+                .invoke(() -> watchers.decrementAndGet());
+    }
+
+    /** Looks for events recorded since the last look; public for tests, which do not wait for the schedule. */
+    @Scheduled(every = "${baton.ui.feed-interval:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public synchronized void look() {
+        try {
+            if (watchers.get() == 0) {
+                // nobody watches: only keep the place, so that the first watcher is told what happens next
+                floor = -1;
+                return;
+            }
+            if (floor < 0) {
+                Long max = tx.run(s -> s.createSelectionQuery("select max(id) from EventEntry", Long.class)
+                        .getSingleResult());
+                floor = max == null ? 0 : max;
+                // what is there already is not news: the watcher read it before it began to watch
+                told.addAll(tx.run(s -> s.createSelectionQuery("select id from EventEntry where id > :from", Long.class)
+                        .setParameter("from", floor - OVERLAP)
+                        .getResultList()));
+                return;
+            }
+            long from = Math.max(0, floor - OVERLAP);
+            List<Object[]> rows = tx.run(s -> s.createSelectionQuery(
+                            "select id, upgradeId from EventEntry where id > :from order by id", Object[].class)
+                    .setParameter("from", from)
+                    .setMaxResults(5_000)
+                    .getResultList());
+            Set<String> changed = new LinkedHashSet<>();
+            for (Object[] row : rows) {
+                long id = (Long) row[0];
+                if (told.add(id)) {
+                    changed.add((String) row[1]);
+                }
+                floor = Math.max(floor, id);
+            }
+            while (told.size() > REMEMBERED) {
+                told.remove(told.iterator().next());
+            }
+            for (String id : changed) {
+                changes.onNext(queries.view(id));
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("the upgrades' changes could not be read: %s", e.getMessage());
+        }
+    }
+}
