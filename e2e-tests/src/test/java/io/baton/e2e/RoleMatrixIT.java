@@ -62,6 +62,15 @@ class RoleMatrixIT {
                 new Endpoint(
                         Service.PLANNER, "POST", "/upgrades/" + UNKNOWN + "/approve", null, Set.of(Roles.APPROVER)),
                 new Endpoint(Service.PLANNER, "POST", "/upgrades/" + UNKNOWN + "/abort", null, Set.of(Roles.OPERATOR)),
+                new Endpoint(Service.PLANNER, "GET", "/webhooks", null, Set.of(Roles.ADMIN)),
+                new Endpoint(
+                        Service.PLANNER,
+                        "POST",
+                        "/webhooks",
+                        "{\"url\": \"http://127.0.0.1:9/matrix\", \"deployment\": \"matrix-denied\"}",
+                        Set.of(Roles.ADMIN)),
+                new Endpoint(Service.PLANNER, "GET", "/webhooks/" + UNKNOWN + "/deliveries", null, Set.of(Roles.ADMIN)),
+                new Endpoint(Service.PLANNER, "DELETE", "/webhooks/" + UNKNOWN, null, Set.of(Roles.ADMIN)),
                 new Endpoint(Service.CLOUD, "GET", "/deployments", null, READ),
                 new Endpoint(Service.CLOUD, "POST", "/deployments", DEPLOYMENT, Set.of(Roles.ADMIN)),
                 new Endpoint(Service.CLOUD, "GET", "/deployments/matrix", null, READ),

@@ -2,6 +2,7 @@ package io.baton.planner.upgrade;
 
 import io.baton.contracts.Phase;
 import io.baton.contracts.SagaEvent;
+import io.baton.planner.notify.Notifications;
 import io.baton.saga.RefusedEvents;
 import io.baton.saga.Tx;
 import io.smallrye.mutiny.Uni;
@@ -22,8 +23,11 @@ public class RefusedRequests implements RefusedEvents {
 
     private final Tx tx;
 
-    public RefusedRequests(Tx tx) {
+    private final Notifications notifications;
+
+    public RefusedRequests(Tx tx, Notifications notifications) {
         this.tx = tx;
+        this.notifications = notifications;
     }
 
     @Override
@@ -41,7 +45,7 @@ public class RefusedRequests implements RefusedEvents {
                     u.failure = "The upgrade could not start: " + reason + ". Nothing was changed; send a smaller"
                             + " request (fewer or shorter inputs and migrations).";
                     u.moveTo(UpgradeState.FAILED, Instant.now());
-                    return Timeline.release(s, u);
+                    return Timeline.release(s, u).chain(() -> notifications.upgradeMoved(s, u));
                 }));
     }
 }

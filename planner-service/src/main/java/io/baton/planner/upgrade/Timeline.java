@@ -5,6 +5,7 @@ import io.baton.contracts.Json;
 import io.baton.contracts.SagaEvent;
 import io.baton.contracts.StepName;
 import io.baton.contracts.StepStatus;
+import io.baton.planner.notify.Notifications;
 import io.baton.saga.Outbox;
 import io.baton.saga.Received;
 import io.baton.saga.Rows;
@@ -31,9 +32,11 @@ import org.hibernate.reactive.mutiny.Mutiny;
 public class Timeline implements SagaListener {
 
     private final Outbox outbox;
+    private final Notifications notifications;
 
-    public Timeline(Outbox outbox) {
+    public Timeline(Outbox outbox, Notifications notifications) {
         this.outbox = outbox;
+        this.notifications = notifications;
     }
 
     @Override
@@ -79,7 +82,12 @@ public class Timeline implements SagaListener {
             }
             UpgradeProgress progress = UpgradeProgress.after(upgrade.state, e);
             upgrade.failure = progress.failureAfter(upgrade.failure);
+            UpgradeState before = upgrade.state;
             upgrade.moveTo(progress.state(), at);
+            if (upgrade.state != before) {
+                // the webhooks' deliveries, in this transaction: told once, never lost
+                endings.add(notifications.upgradeMoved(s, upgrade));
+            }
             if (progress.announce() != null) {
                 SagaEvent end = e.next(progress.announce(), -1, upgrade.failure, e.slip(), Instant.now());
                 endings.add(release(s, upgrade).chain(() -> outbox.add(s, end)));
