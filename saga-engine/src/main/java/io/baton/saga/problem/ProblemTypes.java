@@ -65,6 +65,12 @@ public final class ProblemTypes {
                 "No upgrade has this id.",
                 "List upgrades with GET /upgrades on planner-service.");
         add(
+                "unknown-webhook",
+                404,
+                "Not found",
+                "No webhook has this id (it may have been deleted).",
+                "List the webhooks with GET /webhooks on planner-service.");
+        add(
                 "no-saved-inputs",
                 404,
                 "Not found",
