@@ -161,6 +161,24 @@ class DatabaseUpgradeIT {
                     .as("%s reports its consumer lag", service)
                     .isGreaterThanOrEqualTo(0);
         }
+        // the services log JSON lines; every line a step's worker logs names its upgrade and step
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(stack.log(Service.DB))) {
+            if (line.startsWith("{")) {
+                lines.add(Json.mapper().readTree(line));
+            }
+        }
+        assertThat(lines).isNotEmpty();
+        assertThat(lines)
+                .filteredOn(l -> l.path("threadName").asText().startsWith("saga-step-"))
+                .isNotEmpty()
+                .allSatisfy(l ->
+                        assertThat(l.path("mdc").path("upgradeId").asText()).isNotBlank());
+        assertThat(lines).anySatisfy(l -> {
+            assertThat(l.path("mdc").path("upgradeId").asText()).isEqualTo(id);
+            assertThat(l.path("mdc").path("step").asText()).isEqualTo("PROMOTE");
+            assertThat(l.path("level").asText()).isNotBlank();
+        });
         // the planner counts upgrades from its database, refreshed every baton.metrics.refresh (10 s)
         Wait.forThe("the planner to count the completed upgrade", Duration.ofSeconds(30))
                 .every(Duration.ofMillis(500))

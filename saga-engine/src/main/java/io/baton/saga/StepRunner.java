@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Runs this service's steps and compensations on a bounded pool of worker threads, outside any transaction, and
@@ -238,25 +239,28 @@ public class StepRunner {
         LOG.errorf(
                 "%s of step %d (%s) of upgrade %s was started %d times without ending; it is not run again",
                 x.mode, x.stepIndex, x.stepName, x.upgradeId, attempts);
-        onWorker(x.id, () -> {
-            SagaEvent trigger = Json.read(x.trigger, SagaEvent.class);
-            SlipStep step = trigger.slip().step(x.stepIndex);
-            StepContext context = new StepContext(trigger, step, () -> aborts.isAborted(trigger.upgradeId()));
-            String why = step.name() + " was started " + attempts + " times without ending (the service"
-                    + " stopped in it, or could not record it, each time)";
-            Outcome outcome;
-            if (x.mode == Mode.ACTION && attempts <= config.maxAttempts() + 2) {
-                String undoFailure = undoPartialStep(handlers.get(step.name()), context);
-                outcome = undoFailure == null
-                        ? new Outcome.Failed(step, why + "; what it had done is undone")
-                        : new Outcome.CompensationFailed(
-                                step,
-                                why + "; undoing it failed too (" + undoFailure + "); the upgrade needs an operator");
-            } else {
-                outcome = new Outcome.CompensationFailed(step, why + "; the upgrade needs an operator");
-            }
-            record(x.id, context, s -> Uni.createFrom().item(outcome));
-        });
+        onWorker(
+                x.id,
+                () -> logged(x, () -> {
+                    SagaEvent trigger = Json.read(x.trigger, SagaEvent.class);
+                    SlipStep step = trigger.slip().step(x.stepIndex);
+                    StepContext context = new StepContext(trigger, step, () -> aborts.isAborted(trigger.upgradeId()));
+                    String why = step.name() + " was started " + attempts + " times without ending (the service"
+                            + " stopped in it, or could not record it, each time)";
+                    Outcome outcome;
+                    if (x.mode == Mode.ACTION && attempts <= config.maxAttempts() + 2) {
+                        String undoFailure = undoPartialStep(handlers.get(step.name()), context);
+                        outcome = undoFailure == null
+                                ? new Outcome.Failed(step, why + "; what it had done is undone")
+                                : new Outcome.CompensationFailed(
+                                        step,
+                                        why + "; undoing it failed too (" + undoFailure
+                                                + "); the upgrade needs an operator");
+                    } else {
+                        outcome = new Outcome.CompensationFailed(step, why + "; the upgrade needs an operator");
+                    }
+                    record(x.id, context, s -> Uni.createFrom().item(outcome));
+                }));
     }
 
     /**
@@ -292,7 +296,28 @@ public class StepRunner {
 
     /** Runs an execution on a worker unless it runs in this process already. */
     void submit(StepExecution execution) {
-        onWorker(execution.id, () -> run(execution));
+        onWorker(execution.id, () -> logged(execution, () -> run(execution)));
+    }
+
+    /**
+     * Runs {@code work} with the upgrade, step and mode in the logging context: every line logged meanwhile on this
+     * thread (the engine's, the step handler's, its driver's) carries them (as {@code mdc} in the JSON logs).
+     */
+    static void logged(StepExecution x, Runnable work) {
+        logged(x.upgradeId, x.stepName, x.mode, work);
+    }
+
+    static void logged(String upgradeId, String step, Mode mode, Runnable work) {
+        MDC.put("upgradeId", upgradeId);
+        MDC.put("step", step);
+        MDC.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        try {
+            work.run();
+        } finally {
+            MDC.remove("upgradeId");
+            MDC.remove("step");
+            MDC.remove("mode");
+        }
     }
 
     private void run(StepExecution execution) {
@@ -346,6 +371,13 @@ public class StepRunner {
             return;
         }
         StepResult done = result;
+        LOG.infof(
+                "step %d (%s) of upgrade %s %s in %d ms",
+                step.index(),
+                step.name(),
+                context.upgradeId(),
+                result.waiting() ? "waits" : "completed",
+                (System.nanoTime() - started) / 1_000_000);
         metrics.run(
                 step.name(),
                 Mode.ACTION,
@@ -372,7 +404,9 @@ public class StepRunner {
             return;
         }
         String id = StepExecution.key(refused.upgradeId(), refused.step(), mode);
-        onWorker(id, () -> retract(id, mode, brokerReason));
+        String step =
+                refused.step() >= 0 ? refused.slip().step(refused.step()).name().name() : "";
+        onWorker(id, () -> logged(refused.upgradeId(), step, mode, () -> retract(id, mode, brokerReason)));
     }
 
     private void retract(String id, Mode mode, String brokerReason) {
@@ -423,6 +457,11 @@ public class StepRunner {
         SlipStep step = context.step();
         long started = System.nanoTime();
         Undone undone = tryUndo(handler, context, true);
+        if (undone.failure() == null) {
+            LOG.infof(
+                    "step %d (%s) of upgrade %s undone in %d ms",
+                    step.index(), step.name(), context.upgradeId(), (System.nanoTime() - started) / 1_000_000);
+        }
         metrics.run(
                 step.name(),
                 Mode.COMPENSATION,
