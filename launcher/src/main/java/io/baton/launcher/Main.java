@@ -61,6 +61,9 @@ public final class Main {
         if (command.equals("token")) {
             System.exit(Token.main(Path.of(System.getProperty("baton.home", ".")), args));
         }
+        if (command.equals("manifests")) {
+            System.exit(Manifests.main(Path.of(System.getProperty("baton.home", ".")), args));
+        }
         if (command.equals("bench")) {
             Bench.main(args);
             return;
@@ -94,6 +97,7 @@ public final class Main {
                                                    ./baton upgrade --help, ./baton upgrade watch --help, ...
                            ./baton deployments [NAME]
                            ./baton completion      a bash/zsh completion script: source <(./baton completion)
+                           ./baton manifests [DIR] Kubernetes manifests, two replicas a service (deploy/kubernetes)
                     ports: BATON_PLANNER_PORT (7070) BATON_CLOUD_PORT (7071) BATON_DB_SERVICE_PORT (7072)
                            BATON_LB_PORT (7073) BATON_KAFKA_PORT (9092) BATON_POSTGRES_PORT (0: any free port)""");
             System.exit(command.equals("help") ? 0 : 2);

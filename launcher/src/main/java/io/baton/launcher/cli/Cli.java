@@ -61,7 +61,8 @@ public final class Cli {
             "up", List.of("--exit"),
             "bench", List.of("db", "app", "saga", "faults", "--runs", "--engine"),
             "token", List.of("--role", "--name", "--ttl"),
-            "watch", List.of());
+            "watch", List.of(),
+            "manifests", List.of());
 
     @Spec
     CommandSpec spec;
