@@ -165,7 +165,11 @@ class DatabaseUpgradeIT {
         List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
         for (String line : java.nio.file.Files.readAllLines(stack.log(Service.DB))) {
             if (line.startsWith("{")) {
-                lines.add(Json.mapper().readTree(line));
+                try {
+                    lines.add(Json.mapper().readTree(line));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException cutShort) {
+                    // the log is shared with earlier stacks, whose processes some tests kill mid-line
+                }
             }
         }
         assertThat(lines).isNotEmpty();

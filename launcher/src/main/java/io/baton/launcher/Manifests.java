@@ -130,7 +130,9 @@ public final class Manifests {
                             - secretRef:
                                 name: baton-db
                           env:
-                            # the consumer group's static membership: a restarted container keeps its pod's name
+                            # the consumer group's static membership: a restarted container keeps its pod's name and
+                            # gets its partitions back at once; a new pod (a rollout) joins as a new member, and the
+                            # old one's partitions and runs move after the session timeout and lease (10 s)
                             - name: BATON_INSTANCE_ID
                               valueFrom:
                                 fieldRef:

@@ -142,8 +142,13 @@ async function more() {
   }
 }
 
+function newer(a, b) {
+  // a list read before a streamed change must not put the older view back
+  return !b || new Date(a.updatedAt || 0) >= new Date(b.updatedAt || 0) ? a : b;
+}
+
 function remember(u) {
-  view.upgrades.set(u.id, u);
+  view.upgrades.set(u.id, newer(u, view.upgrades.get(u.id)));
   if (!view.order.includes(u.id)) {
     view.order.push(u.id);
   }
@@ -348,7 +353,7 @@ function live(on) {
 }
 
 function changed(u) {
-  view.upgrades.set(u.id, u);
+  view.upgrades.set(u.id, newer(u, view.upgrades.get(u.id)));
   if (!view.order.includes(u.id) && matches(u)) {
     view.order.unshift(u.id);
   }
@@ -370,6 +375,11 @@ async function listen() {
         headers: { Authorization: 'Bearer ' + view.token, Accept: 'text/event-stream' },
         signal: controller.signal,
       });
+      if (response.status === 401) {
+        say('The token was refused (expired?): sign in again.', true);
+        signOut();
+        return;
+      }
       if (!response.ok) {
         throw new Error('the stream answered HTTP ' + response.status);
       }

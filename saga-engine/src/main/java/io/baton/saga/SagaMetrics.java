@@ -30,6 +30,11 @@ import org.jboss.logging.Logger;
 public class SagaMetrics {
 
     private static final Logger LOG = Logger.getLogger(SagaMetrics.class);
+    /**
+     * The lag is read on the consumer's polling thread (a Kafka consumer is not shared between threads): two short
+     * questions to the broker every refresh, never holding the poll up for long when the broker is slow.
+     */
+    private static final Duration LAG_TIMEOUT = Duration.ofMillis(500);
 
     private final MeterRegistry registry;
     private final Tx tx;
@@ -137,8 +142,8 @@ public class SagaMetrics {
                     if (mine.isEmpty()) {
                         return 0L;
                     }
-                    Map<TopicPartition, Long> ends = c.endOffsets(mine, Duration.ofSeconds(2));
-                    Map<TopicPartition, OffsetAndMetadata> committed = c.committed(mine, Duration.ofSeconds(2));
+                    Map<TopicPartition, Long> ends = c.endOffsets(mine, LAG_TIMEOUT);
+                    Map<TopicPartition, OffsetAndMetadata> committed = c.committed(mine, LAG_TIMEOUT);
                     long behind = 0;
                     for (TopicPartition p : mine) {
                         OffsetAndMetadata done = committed.get(p);

@@ -239,40 +239,37 @@ public class StepRunner {
         LOG.errorf(
                 "%s of step %d (%s) of upgrade %s was started %d times without ending; it is not run again",
                 x.mode, x.stepIndex, x.stepName, x.upgradeId, attempts);
-        onWorker(
-                x.id,
-                () -> logged(x, () -> {
-                    SagaEvent trigger = Json.read(x.trigger, SagaEvent.class);
-                    SlipStep step = trigger.slip().step(x.stepIndex);
-                    StepContext context = new StepContext(trigger, step, () -> aborts.isAborted(trigger.upgradeId()));
-                    String why = step.name() + " was started " + attempts + " times without ending (the service"
-                            + " stopped in it, or could not record it, each time)";
-                    Outcome outcome;
-                    if (x.mode == Mode.ACTION && attempts <= config.maxAttempts() + 2) {
-                        String undoFailure = undoPartialStep(handlers.get(step.name()), context);
-                        outcome = undoFailure == null
-                                ? new Outcome.Failed(step, why + "; what it had done is undone")
-                                : new Outcome.CompensationFailed(
-                                        step,
-                                        why + "; undoing it failed too (" + undoFailure
-                                                + "); the upgrade needs an operator");
-                    } else {
-                        outcome = new Outcome.CompensationFailed(step, why + "; the upgrade needs an operator");
-                    }
-                    record(x.id, context, s -> Uni.createFrom().item(outcome));
-                }));
+        onWorker(x.id, x.stepName, () -> {
+            SagaEvent trigger = Json.read(x.trigger, SagaEvent.class);
+            SlipStep step = trigger.slip().step(x.stepIndex);
+            StepContext context = new StepContext(trigger, step, () -> aborts.isAborted(trigger.upgradeId()));
+            String why = step.name() + " was started " + attempts + " times without ending (the service"
+                    + " stopped in it, or could not record it, each time)";
+            Outcome outcome;
+            if (x.mode == Mode.ACTION && attempts <= config.maxAttempts() + 2) {
+                String undoFailure = undoPartialStep(handlers.get(step.name()), context);
+                outcome = undoFailure == null
+                        ? new Outcome.Failed(step, why + "; what it had done is undone")
+                        : new Outcome.CompensationFailed(
+                                step,
+                                why + "; undoing it failed too (" + undoFailure + "); the upgrade needs an operator");
+            } else {
+                outcome = new Outcome.CompensationFailed(step, why + "; the upgrade needs an operator");
+            }
+            record(x.id, context, s -> Uni.createFrom().item(outcome));
+        });
     }
 
     /**
      * Runs {@code work} for the run {@code id} on a worker, unless it runs in this process already; a run stopped by
      * the service's stop or by an error stays as the database has it, for the next start or sweep.
      */
-    private void onWorker(String id, Runnable work) {
+    private void onWorker(String id, String stepName, Runnable work) {
         if (!claims.add(id)) {
             return;
         }
         try {
-            workers.execute(() -> {
+            workers.execute(() -> logged(id, stepName, () -> {
                 try {
                     work.run();
                 } catch (Stopping e) {
@@ -283,7 +280,7 @@ public class StepRunner {
                     tokens.remove(id);
                     claims.remove(id);
                 }
-            });
+            }));
         } catch (RejectedExecutionException stoppingAlready) {
             claims.remove(id);
         }
@@ -296,21 +293,21 @@ public class StepRunner {
 
     /** Runs an execution on a worker unless it runs in this process already. */
     void submit(StepExecution execution) {
-        onWorker(execution.id, () -> logged(execution, () -> run(execution)));
+        onWorker(execution.id, execution.stepName, () -> run(execution));
     }
 
     /**
-     * Runs {@code work} with the upgrade, step and mode in the logging context: every line logged meanwhile on this
-     * thread (the engine's, the step handler's, its driver's) carries them (as {@code mdc} in the JSON logs).
+     * Runs {@code work} for the run {@code id} ({@code <upgrade>/<step index>/<mode>}, {@link StepExecution#key}) of
+     * step {@code stepName} with the upgrade, step and mode in the logging context: every line logged meanwhile on this thread (the engine's,
+     * the step handler's, its driver's, and how the run ended) carries them, as {@code mdc} in the JSON logs.
      */
-    static void logged(StepExecution x, Runnable work) {
-        logged(x.upgradeId, x.stepName, x.mode, work);
-    }
-
-    static void logged(String upgradeId, String step, Mode mode, Runnable work) {
-        MDC.put("upgradeId", upgradeId);
-        MDC.put("step", step);
-        MDC.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+    static void logged(String id, String stepName, Runnable work) {
+        String[] parts = id.split("/");
+        if (parts.length == 3) {
+            MDC.put("upgradeId", parts[0]);
+            MDC.put("step", stepName);
+            MDC.put("mode", parts[2]);
+        }
         try {
             work.run();
         } finally {
@@ -406,7 +403,7 @@ public class StepRunner {
         String id = StepExecution.key(refused.upgradeId(), refused.step(), mode);
         String step =
                 refused.step() >= 0 ? refused.slip().step(refused.step()).name().name() : "";
-        onWorker(id, () -> logged(refused.upgradeId(), step, mode, () -> retract(id, mode, brokerReason)));
+        onWorker(id, step, () -> retract(id, mode, brokerReason));
     }
 
     private void retract(String id, Mode mode, String brokerReason) {

@@ -80,6 +80,10 @@ final class Api {
                 .map(l -> l.substring(l.indexOf('<') + 1, l.indexOf('>')))
                 .map(l -> URI.create(url).resolve(l).toString())
                 .orElse(null);
+        if (next != null && !next.startsWith(planner + "/")) {
+            // the token goes only where BATON_URL says
+            throw new Refused(0, "the next page is at " + next + ", not under " + planner + "; not following it");
+        }
         return new Page(json(response.body()), next);
     }
 

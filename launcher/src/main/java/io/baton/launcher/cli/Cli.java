@@ -279,7 +279,17 @@ public final class Cli {
                 next = page.next();
                 if (next != null && !all) {
                     String c = next.replaceAll(".*[?&]cursor=([^&]*).*", "$1");
-                    out.println("more: ./baton upgrade list --cursor " + c + " (or --all)");
+                    StringBuilder again = new StringBuilder("./baton upgrade list");
+                    if (deployment != null) {
+                        again.append(" --deployment ").append(deployment);
+                    }
+                    if (state != null) {
+                        again.append(" --state ").append(state);
+                    }
+                    if (limit != null) {
+                        again.append(" --limit ").append(limit);
+                    }
+                    out.println("more: " + again + " --cursor " + c + " (or --all)");
                     break;
                 }
             }

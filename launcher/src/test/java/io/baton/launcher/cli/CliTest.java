@@ -241,16 +241,26 @@ class CliTest {
                 "GET /upgrades?limit=2",
                 "200",
                 "[" + row.formatted("a") + "," + row.formatted("b") + "]",
-                "<" + url() + "/upgrades?limit=2&cursor=c2>; rel=\"next\"");
+                "</upgrades?limit=2&cursor=c2>; rel=\"next\"");
         on("GET /upgrades?limit=2&cursor=c2", "200", "[" + row.formatted("c") + "]");
+        on(
+                "GET /upgrades?deployment=shop&limit=2",
+                "200",
+                "[" + row.formatted("a") + "]",
+                "<http://elsewhere.example/upgrades?limit=2&cursor=c2>; rel=\"next\"");
         Run first = baton("upgrade", "list", "--limit", "2");
         assertThat(first.out())
                 .contains("a  ", "b  ")
                 .doesNotContain("c  ")
-                .contains("more: ./baton upgrade list --cursor c2");
+                .contains("more: ./baton upgrade list --limit 2 --cursor c2");
         Run all = baton("upgrade", "list", "--limit", "2", "--all");
         assertThat(all.out().lines().filter(l -> l.contains("shop"))).hasSize(3);
         assertThat(all.out()).doesNotContain("more:");
+        // a next page elsewhere than BATON_URL is not followed: the token would go there
+        Run elsewhere = baton("upgrade", "list", "--deployment", "shop", "--limit", "2", "--all");
+        assertThat(elsewhere.code()).isEqualTo(Cli.ERROR);
+        assertThat(elsewhere.err()).contains("not following it");
+        assertThat(seen).noneMatch(r -> r.uri().contains("elsewhere"));
     }
 
     @Test

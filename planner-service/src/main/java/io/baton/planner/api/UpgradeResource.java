@@ -97,7 +97,9 @@ public class UpgradeResource {
                     .replaceQueryParam("cursor", page.next().encode())
                     .replaceQueryParam("limit", size)
                     .build();
-            response.link(next, "next");
+            // relative: behind a proxy the service does not know the address its callers use (nor their scheme),
+            // and a client that follows an absolute link would send its token wherever it points
+            response.link(URI.create(next.getRawPath() + "?" + next.getRawQuery()), "next");
         }
         return response.build();
     }

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
@@ -33,33 +34,48 @@ public class UpgradeStream {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@Context SseEventSink sink, @Context Sse sse) {
-        sink.send(sse.newEventBuilder().name("hello").data("{}").build());
-        Multi<jakarta.ws.rs.sse.OutboundSseEvent> pings = Multi.createFrom()
+        OutboundSseEvent hello = sse.newEventBuilder().name("hello").data("{}").build();
+        Multi<OutboundSseEvent> pings = Multi.createFrom()
                 .ticks()
-                .every(Duration.ofSeconds(15))
+                .startingAfter(PING)
+                .every(PING)
                 .map(n -> sse.newEventBuilder().name("ping").data("{}").build());
-        Multi<jakarta.ws.rs.sse.OutboundSseEvent> upgrades = feed.changes().map(u -> sse.newEventBuilder()
-                .name("upgrade")
-                .id(u.id())
-                .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(Json.write(u))
-                .build());
         Cancellable[] subscription = new Cancellable[1];
-        subscription[0] = Multi.createBy()
-                .merging()
-                .streams(upgrades, pings)
+        // one subscriber sends everything, one event after another: the sink takes one write at a time
+        subscription[0] = feed.watch(changes -> Multi.createBy()
+                .concatenating()
+                .streams(
+                        Multi.createFrom().item(hello),
+                        Multi.createBy()
+                                .merging()
+                                .streams(
+                                        changes.map(u -> sse.newEventBuilder()
+                                                .name("upgrade")
+                                                .id(u.id())
+                                                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                                .data(Json.write(u))
+                                                .build()),
+                                        pings))
                 .subscribe()
                 .with(
                         event -> {
                             if (sink.isClosed()) {
-                                subscription[0].cancel();
+                                cancel(subscription);
                             } else {
                                 sink.send(event).exceptionally(e -> {
-                                    subscription[0].cancel();
+                                    cancel(subscription);
                                     return null;
                                 });
                             }
                         },
-                        failure -> sink.close());
+                        failure -> sink.close()));
+    }
+
+    private static final Duration PING = Duration.ofSeconds(15);
+
+    private static void cancel(Cancellable[] subscription) {
+        if (subscription[0] != null) {
+            subscription[0].cancel();
+        }
     }
 }

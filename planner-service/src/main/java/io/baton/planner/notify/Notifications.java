@@ -61,13 +61,14 @@ public class Notifications {
         return s.createNativeQuery(
                         "insert into webhook_delivery (webhook_id, event_id, type, upgrade_id, payload, created_at,"
                                 + " attempts, next_attempt_at)"
-                                + " select id, :event, :type, :upgrade, :payload, :now, 0, :now from webhook"
+                                + " select id, :event, :type, :upgrade, :payload, :at, 0, :now from webhook"
                                 + " where deployment is null or deployment = :deployment"
                                 + " on conflict (webhook_id, event_id) do nothing")
                 .setParameter("event", eventId)
                 .setParameter("type", type)
                 .setParameter("upgrade", u.id)
                 .setParameter("payload", payload)
+                .setParameter("at", u.updatedAt != null ? u.updatedAt : now)
                 .setParameter("now", now)
                 .setParameter("deployment", u.deployment)
                 .executeUpdate()

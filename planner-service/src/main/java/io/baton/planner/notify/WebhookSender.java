@@ -84,38 +84,42 @@ public class WebhookSender {
             Instant createdAt,
             int attempts) {}
 
-    /** Sends what is due; public for tests, which do not wait for the schedule. */
+    /**
+     * Sends what is due, one delivery at a time (at most {@value #PER_LOOK} a look); public for tests, which do not wait
+     * for the schedule. Each is claimed on its own, for longer than one send can take, so that no other replica sends
+     * it meanwhile.
+     */
     @Scheduled(every = "${baton.webhooks.poll:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void sendDue() {
-        if (stopping) {
-            return;
-        }
-        List<Claimed> due;
-        try {
-            due = claim();
-        } catch (RuntimeException e) {
-            LOG.debugf("webhook deliveries could not be claimed: %s", e.getMessage());
-            return;
-        }
-        for (Claimed d : due) {
-            if (stopping) {
+        for (int n = 0; n < PER_LOOK && !stopping; n++) {
+            List<Claimed> due;
+            try {
+                due = claim();
+            } catch (RuntimeException e) {
+                LOG.debugf("webhook deliveries could not be claimed: %s", e.getMessage());
                 return;
             }
-            String failure = send(d);
-            record(d, failure);
+            if (due.isEmpty()) {
+                return;
+            }
+            Claimed d = due.get(0);
+            record(d, send(d));
         }
     }
+
+    static final int PER_LOOK = 20;
 
     @SuppressWarnings("unchecked")
     private List<Claimed> claim() {
         Instant now = Instant.now();
+        // a send waits at most the connect timeout and the request timeout; the claim outlasts both
         Instant until = now.plus(timeout.multipliedBy(3));
         return tx
                 .run(s -> s.createNativeQuery(
                                 "select d.id from webhook_delivery d where d.delivered_at is null"
                                         + " and d.given_up_at is null and d.next_attempt_at <= :now"
                                         + " and (d.claimed_until is null or d.claimed_until < :now)"
-                                        + " order by d.next_attempt_at, d.id limit 20 for update skip locked",
+                                        + " order by d.next_attempt_at, d.id limit 1 for update skip locked",
                                 Long.class)
                         .setParameter("now", now)
                         .getResultList()
@@ -151,6 +155,10 @@ public class WebhookSender {
 
     /** Sends one delivery; returns why it failed, or null when the receiver took it. */
     String send(Claimed d) {
+        String refused = forbiddenAddress(URI.create(d.url()).getHost());
+        if (refused != null) {
+            return refused;
+        }
         byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
         long timestamp = Instant.now().getEpochSecond();
         try {
@@ -188,6 +196,25 @@ public class WebhookSender {
         return pause.compareTo(max) > 0 ? max : pause;
     }
 
+    /**
+     * Why Baton will not send to this host, or null: a link-local address (where clouds answer instance metadata and
+     * credentials), an unspecified or a multicast one. Private and loopback addresses are allowed: receivers inside
+     * the network are the usual case, and only an admin registers webhooks.
+     */
+    static String forbiddenAddress(String host) {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                if (a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress()) {
+                    return "refused: " + host + " is " + a.getHostAddress()
+                            + ", a link-local, unspecified or multicast address; Baton sends webhooks to none of them";
+                }
+            }
+            return null;
+        } catch (java.net.UnknownHostException e) {
+            return "could not resolve " + host;
+        }
+    }
+
     /** Where a webhook points, for logs: its host only, as a URL's path may carry a token. */
     static String host(String url) {
         URI uri = URI.create(url);
@@ -215,21 +242,29 @@ public class WebhookSender {
         boolean giveUp = failure != null && tried >= attempts;
         Duration pause = pause(tried, backoff, maxBackoff);
         Instant next = now.plus(pause);
+        int updated;
         try {
-            tx.run(s -> s.createMutationQuery("update WebhookDelivery set attempts = :tried, claimedBy = null,"
-                            + " claimedUntil = null, deliveredAt = :delivered, givenUpAt = :givenUp, lastError = :error,"
-                            + " nextAttemptAt = :next where id = :id and claimedBy = :me")
-                    .setParameter("tried", tried)
-                    .setParameter("delivered", failure == null ? now : null)
-                    .setParameter("givenUp", giveUp ? now : null)
-                    .setParameter("error", failure)
-                    .setParameter("next", next)
-                    .setParameter("id", d.id())
-                    .setParameter("me", me)
-                    .executeUpdate());
+            updated =
+                    tx.run(s -> s.createMutationQuery("update WebhookDelivery set attempts = :tried, claimedBy = null,"
+                                    + " claimedUntil = null, deliveredAt = :delivered, givenUpAt = :givenUp, lastError = :error,"
+                                    + " nextAttemptAt = :next where id = :id and claimedBy = :me")
+                            .setParameter("tried", tried)
+                            .setParameter("delivered", failure == null ? now : null)
+                            .setParameter("givenUp", giveUp ? now : null)
+                            .setParameter("error", failure)
+                            .setParameter("next", next)
+                            .setParameter("id", d.id())
+                            .setParameter("me", me)
+                            .executeUpdate());
         } catch (RuntimeException e) {
             // the claim runs out and another look sends it again: at least once, as webhooks are
             LOG.warnf("the outcome of webhook delivery %d could not be recorded: %s", d.id(), e.getMessage());
+            return;
+        }
+        if (updated != 1) {
+            // the claim ran out and another replica took the delivery over: its outcome is the one that counts
+            LOG.warnf("webhook delivery %d was taken over while it was sent; its outcome here is not recorded", d.id());
+            return;
         }
         String outcome = failure == null ? "delivered" : giveUp ? "given_up" : "retried";
         Counter.builder("baton.webhook.deliveries")

@@ -37,12 +37,30 @@ public class UpgradeFeed {
         this.queries = queries;
     }
 
-    /** The changes from now on, for as long as the subscriber stays. */
-    public Multi<UpgradeView> changes() {
-        return changes.onSubscription()
-                .invoke(() -> watchers.incrementAndGet())
-                .onTermination()
-                .invoke(() -> watchers.decrementAndGet());
+    /**
+     * Subscribes to the changes from now on, for as long as the subscriber stays: {@code subscribe} subscribes to the
+     * stream it is given, under this feed's lock, so that no look runs between taking the place and the subscription
+     * (what is recorded after the place is told; what before, the watcher reads in the list).
+     */
+    public synchronized <T> T watch(java.util.function.Function<Multi<UpgradeView>, T> subscribe) {
+        watchers.incrementAndGet();
+        start();
+        return subscribe.apply(changes.onTermination().invoke(() -> watchers.decrementAndGet()));
+    }
+
+    /** Takes the place to tell changes from, unless it is taken: the newest event recorded so far. */
+    private synchronized void start() {
+        if (floor >= 0) {
+            return;
+        }
+        Long max = tx.run(s -> s.createSelectionQuery("select max(id) from EventEntry", Long.class)
+                .getSingleResult());
+        long from = max == null ? 0 : max;
+        // what is there already is not news: the watcher reads it after this
+        told.addAll(tx.run(s -> s.createSelectionQuery("select id from EventEntry where id > :from", Long.class)
+                .setParameter("from", from - OVERLAP)
+                .getResultList()));
+        floor = from;
     }
 
     /** Looks for events recorded since the last look; public for tests, which do not wait for the schedule. */
@@ -55,13 +73,7 @@ public class UpgradeFeed {
                 return;
             }
             if (floor < 0) {
-                Long max = tx.run(s -> s.createSelectionQuery("select max(id) from EventEntry", Long.class)
-                        .getSingleResult());
-                floor = max == null ? 0 : max;
-                // what is there already is not news: the watcher read it before it began to watch
-                told.addAll(tx.run(s -> s.createSelectionQuery("select id from EventEntry where id > :from", Long.class)
-                        .setParameter("from", floor - OVERLAP)
-                        .getResultList()));
+                start();
                 return;
             }
             long from = Math.max(0, floor - OVERLAP);
@@ -70,19 +82,22 @@ public class UpgradeFeed {
                     .setParameter("from", from)
                     .setMaxResults(5_000)
                     .getResultList());
-            Set<String> changed = new LinkedHashSet<>();
+            java.util.Map<String, List<Long>> changed = new java.util.LinkedHashMap<>();
             for (Object[] row : rows) {
                 long id = (Long) row[0];
-                if (told.add(id)) {
-                    changed.add((String) row[1]);
+                if (!told.contains(id)) {
+                    changed.computeIfAbsent((String) row[1], u -> new java.util.ArrayList<>())
+                            .add(id);
                 }
                 floor = Math.max(floor, id);
             }
+            for (var upgrade : changed.entrySet()) {
+                changes.onNext(queries.view(upgrade.getKey()));
+                // told once its view went out: an upgrade whose view could not be read is tried at the next look
+                told.addAll(upgrade.getValue());
+            }
             while (told.size() > REMEMBERED) {
                 told.remove(told.iterator().next());
-            }
-            for (String id : changed) {
-                changes.onNext(queries.view(id));
             }
         } catch (RuntimeException e) {
             LOG.debugf("the upgrades' changes could not be read: %s", e.getMessage());

@@ -105,7 +105,40 @@ public class UpgradeQueries {
             Object[] last = page.get(page.size() - 1);
             next = new Cursor((Instant) last[1], (String) last[0]);
         }
-        return new Page(page.stream().map(r -> view((String) r[0])).toList(), next);
+        return new Page(views(page.stream().map(r -> (String) r[0]).toList()), next);
+    }
+
+    /** The views of these upgrades, in this order, read in one transaction with three queries. */
+    private List<UpgradeView> views(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return tx.run(s -> s.createSelectionQuery("from UpgradeEntity where id in :ids", UpgradeEntity.class)
+                .setParameter("ids", ids)
+                .getResultList()
+                .chain(upgrades -> s.createSelectionQuery(
+                                "from TimelineEntry where upgradeId in :ids order by stepIndex", TimelineEntry.class)
+                        .setParameter("ids", ids)
+                        .getResultList()
+                        .chain(steps -> s.createSelectionQuery(
+                                        "from EventEntry where upgradeId in :ids order by id", EventEntry.class)
+                                .setParameter("ids", ids)
+                                .getResultList()
+                                .map(events -> {
+                                    java.util.Map<String, UpgradeEntity> byId = new java.util.HashMap<>();
+                                    upgrades.forEach(u -> byId.put(u.id, u));
+                                    java.util.Map<String, List<TimelineEntry>> stepsOf = steps.stream()
+                                            .collect(java.util.stream.Collectors.groupingBy(t -> t.upgradeId));
+                                    java.util.Map<String, List<EventEntry>> eventsOf = events.stream()
+                                            .collect(java.util.stream.Collectors.groupingBy(e -> e.upgradeId));
+                                    return ids.stream()
+                                            .filter(byId::containsKey)
+                                            .map(id -> view(
+                                                    byId.get(id),
+                                                    stepsOf.getOrDefault(id, List.of()),
+                                                    eventsOf.getOrDefault(id, List.of())))
+                                            .toList();
+                                }))));
     }
 
     private static UpgradeView view(UpgradeEntity u, List<TimelineEntry> steps, List<EventEntry> events) {

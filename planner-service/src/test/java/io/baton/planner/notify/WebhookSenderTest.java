@@ -37,4 +37,14 @@ class WebhookSenderTest {
                 .isEqualTo("hooks.example.com");
         assertThat(WebhookSender.host("http://127.0.0.1:8080/x")).isEqualTo("127.0.0.1:8080");
     }
+
+    @Test
+    void instanceMetadataAndOtherNonAddressesAreNeverSentTo() {
+        assertThat(WebhookSender.forbiddenAddress("169.254.169.254")).contains("link-local");
+        assertThat(WebhookSender.forbiddenAddress("0.0.0.0")).contains("unspecified");
+        assertThat(WebhookSender.forbiddenAddress("224.0.0.1")).contains("multicast");
+        assertThat(WebhookSender.forbiddenAddress("fe80::1")).contains("link-local");
+        assertThat(WebhookSender.forbiddenAddress("127.0.0.1")).isNull();
+        assertThat(WebhookSender.forbiddenAddress("10.1.2.3")).isNull();
+    }
 }
