@@ -368,18 +368,15 @@ public class StepRunner {
             return;
         }
         StepResult done = result;
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
         LOG.infof(
                 "step %d (%s) of upgrade %s %s in %d ms",
                 step.index(),
                 step.name(),
                 context.upgradeId(),
                 result.waiting() ? "waits" : "completed",
-                (System.nanoTime() - started) / 1_000_000);
-        metrics.run(
-                step.name(),
-                Mode.ACTION,
-                result.waiting() ? "waiting" : "completed",
-                Duration.ofNanos(System.nanoTime() - started));
+                took.toMillis());
+        metrics.run(step.name(), Mode.ACTION, result.waiting() ? "waiting" : "completed", took);
         if (!result.waiting()) {
             metrics.facts(result.facts());
         }
@@ -454,16 +451,13 @@ public class StepRunner {
         SlipStep step = context.step();
         long started = System.nanoTime();
         Undone undone = tryUndo(handler, context, true);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (undone.failure() == null) {
             LOG.infof(
                     "step %d (%s) of upgrade %s undone in %d ms",
-                    step.index(), step.name(), context.upgradeId(), (System.nanoTime() - started) / 1_000_000);
+                    step.index(), step.name(), context.upgradeId(), took.toMillis());
         }
-        metrics.run(
-                step.name(),
-                Mode.COMPENSATION,
-                undone.failure() == null ? "compensated" : "failed",
-                Duration.ofNanos(System.nanoTime() - started));
+        metrics.run(step.name(), Mode.COMPENSATION, undone.failure() == null ? "compensated" : "failed", took);
         if (undone.failure() == null) {
             record(id, context, s -> Uni.createFrom().item(new Outcome.Compensated(step, undone.found())));
             return;

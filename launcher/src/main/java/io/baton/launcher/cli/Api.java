@@ -20,7 +20,7 @@ import java.util.Map;
  */
 final class Api {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = io.baton.contracts.Json.mapper();
 
     /** An answer other than 2xx, with the problem document's title, detail and errors when it sent one. */
     static final class Refused extends Exception {

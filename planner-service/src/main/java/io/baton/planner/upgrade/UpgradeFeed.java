@@ -91,10 +91,11 @@ public class UpgradeFeed {
                 }
                 floor = Math.max(floor, id);
             }
-            for (var upgrade : changed.entrySet()) {
-                changes.onNext(queries.view(upgrade.getKey()));
-                // told once its view went out: an upgrade whose view could not be read is tried at the next look
-                told.addAll(upgrade.getValue());
+            // the changed upgrades' views in one read; an upgrade is told once its view went out, so one whose view
+            // could not be read is tried at the next look
+            for (UpgradeView view : queries.views(List.copyOf(changed.keySet()))) {
+                changes.onNext(view);
+                told.addAll(changed.get(view.id()));
             }
             while (told.size() > REMEMBERED) {
                 told.remove(told.iterator().next());

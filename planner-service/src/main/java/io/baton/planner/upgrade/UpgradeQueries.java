@@ -2,7 +2,6 @@ package io.baton.planner.upgrade;
 
 import io.baton.planner.api.UpgradeView;
 import io.baton.saga.Tx;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,20 +19,11 @@ public class UpgradeQueries {
     }
 
     public UpgradeView view(String id) {
-        return tx.run(s -> s.find(UpgradeEntity.class, id).chain(u -> {
-            if (u == null) {
-                return Uni.createFrom().failure(UpgradeProblems.unknown(id));
-            }
-            return s.createSelectionQuery(
-                            "from TimelineEntry where upgradeId = :u order by stepIndex", TimelineEntry.class)
-                    .setParameter("u", id)
-                    .getResultList()
-                    .chain(steps -> s.createSelectionQuery(
-                                    "from EventEntry where upgradeId = :u order by id", EventEntry.class)
-                            .setParameter("u", id)
-                            .getResultList()
-                            .map(events -> view(u, steps, events)));
-        }));
+        List<UpgradeView> found = views(List.of(id));
+        if (found.isEmpty()) {
+            throw UpgradeProblems.unknown(id);
+        }
+        return found.get(0);
     }
 
     /** One page of upgrades, newest first, and where the next one starts (null on the last page). */
@@ -108,8 +98,8 @@ public class UpgradeQueries {
         return new Page(views(page.stream().map(r -> (String) r[0]).toList()), next);
     }
 
-    /** The views of these upgrades, in this order, read in one transaction with three queries. */
-    private List<UpgradeView> views(List<String> ids) {
+    /** The views of those of these upgrades that exist, in this order, read in one transaction with three queries. */
+    public List<UpgradeView> views(List<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
