@@ -121,6 +121,14 @@ class ApplicationUpgradeIT {
         assertThat(done.getString("state")).as(done.prettify()).isEqualTo("COMPLETED");
         assertThat(done.getString("steps.find { it.name == 'AWAIT_SESSIONS_DRAINED' }.details.sessionsCut"))
                 .isEqualTo("0");
+        DatabaseUpgradeIT.assertOneTrace(
+                id,
+                "COMPLETED",
+                done.getList("steps.name", String.class),
+                "planner-service",
+                "cloud-service",
+                "db-upgrade-service",
+                "lb-service");
 
         JsonPath fleet = fleet("g-app");
         List<Map<String, Object>> live =

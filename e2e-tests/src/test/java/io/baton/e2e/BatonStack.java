@@ -56,8 +56,11 @@ final class BatonStack {
             for (Service s : Service.values()) {
                 ports.put(s, 0);
             }
-            stack = Stack.start(new Stack.Options(
-                    home, ports, 0, 0, home.resolve("e2e-tests/target/e2e-state"), false, extraConfig));
+            // every service sends its spans to the suite's collector (one trace per upgrade, see DatabaseUpgradeIT)
+            Map<String, String> settings = new java.util.HashMap<>(extraConfig);
+            settings.put("baton.trace.otlp-endpoint", OtlpCollector.get().endpoint());
+            stack = Stack.start(
+                    new Stack.Options(home, ports, 0, 0, home.resolve("e2e-tests/target/e2e-state"), false, settings));
             // the tests act as a person holding every role; RoleMatrixIT checks each role on its own
             DefaultToken.use(stack.token("e2e-tester", Duration.ofHours(6), Roles.ALL.toArray(String[]::new)));
         }

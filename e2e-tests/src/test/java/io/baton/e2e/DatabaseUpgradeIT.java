@@ -183,6 +183,14 @@ class DatabaseUpgradeIT {
             assertThat(l.path("mdc").path("step").asText()).isEqualTo("PROMOTE");
             assertThat(l.path("level").asText()).isNotBlank();
         });
+        // one trace for the upgrade, across the four services and their Kafka hops
+        assertOneTrace(
+                id,
+                "COMPLETED",
+                done.getList("steps.name", String.class),
+                "planner-service",
+                "cloud-service",
+                "db-upgrade-service");
         // the planner counts upgrades from its database, refreshed every baton.metrics.refresh (10 s)
         Wait.forThe("the planner to count the completed upgrade", Duration.ofSeconds(30))
                 .every(Duration.ofMillis(500))
@@ -191,6 +199,54 @@ class DatabaseUpgradeIT {
                                         "baton_upgrades",
                                         Map.of("kind", "database", "state", "completed", "ended", "true"))
                         >= 1);
+    }
+
+    /**
+     * The upgrade's spans, as the suite's OTLP collector received them: its root span from the planner once it ended,
+     * a span per step run under it, and every Kafka hop as a publish span of one service with the process spans of
+     * the others as its children, all in the trace its id gives.
+     */
+    static List<OtlpCollector.Span> assertOneTrace(
+            String upgradeId, String state, List<String> stepNames, String... services) throws Exception {
+        OtlpCollector collector = OtlpCollector.get();
+        String traceId = OtlpCollector.traceId(upgradeId);
+        String root = OtlpCollector.rootSpanId(upgradeId);
+        Wait.forThe("the upgrade's root span", Duration.ofSeconds(15))
+                .every(Duration.ofMillis(200))
+                .until(() -> collector.trace(traceId).stream()
+                        .anyMatch(s -> s.spanId().equals(root)));
+        // the services send every second; the last process spans come at most a second after the root
+        Thread.sleep(2_500);
+        List<OtlpCollector.Span> spans = collector.trace(traceId);
+        OtlpCollector.Span rootSpan =
+                spans.stream().filter(s -> s.spanId().equals(root)).findFirst().orElseThrow();
+        assertThat(rootSpan.service()).isEqualTo("planner-service");
+        assertThat(rootSpan.parentSpanId()).isEmpty();
+        assertThat(rootSpan.span().path("attributes").toString()).contains(state);
+        assertThat(spans).extracting(OtlpCollector.Span::service).contains(services);
+        assertThat(spans)
+                .filteredOn(s -> s.kind() == 1 && !s.spanId().equals(root))
+                .extracting(OtlpCollector.Span::name)
+                .containsAll(stepNames);
+        assertThat(spans)
+                .filteredOn(s -> s.kind() != 5 && !s.spanId().equals(root))
+                .allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(root));
+        Map<String, OtlpCollector.Span> published = new HashMap<>();
+        spans.stream().filter(s -> s.kind() == 4).forEach(s -> published.put(s.spanId(), s));
+        List<OtlpCollector.Span> processed =
+                spans.stream().filter(s -> s.kind() == 5).toList();
+        assertThat(processed).isNotEmpty().allSatisfy(p -> {
+            OtlpCollector.Span parent = published.get(p.parentSpanId());
+            assertThat(parent).as("the publish span of %s", p.name()).isNotNull();
+            assertThat(p.name()).isEqualTo(parent.name().replaceFirst("^publish ", "process "));
+        });
+        // a hop from one service to another: the planner's request processed by the cloud service, say
+        assertThat(processed).anySatisfy(p -> assertThat(p.service())
+                .isNotEqualTo(published.get(p.parentSpanId()).service()));
+        assertThat(rootSpan.span().path("status").path("code").asInt())
+                .as("the root span's status")
+                .isEqualTo(state.equals("COMPLETED") ? 1 : 2);
+        return spans;
     }
 
     @Test
@@ -284,6 +340,13 @@ class DatabaseUpgradeIT {
         assertThat(ended.getList("events.findAll { it.actor != null }.type")).hasSize(2);
         assertThat(ended.getString("steps.find { it.name == 'PROMOTE' }.outcome"))
                 .isEqualTo("COMPENSATED");
+        // the rollback is in the upgrade's trace: each undo a span after its step's, the root span in error
+        List<String> undone = ended.getList("steps.findAll { it.outcome == 'COMPENSATED' }.name", String.class);
+        List<OtlpCollector.Span> spans =
+                assertOneTrace(id, "ROLLED_BACK", undone, "planner-service", "cloud-service", "db-upgrade-service");
+        assertThat(spans)
+                .extracting(OtlpCollector.Span::name)
+                .containsAll(undone.stream().map(step -> "undo " + step).toList());
         assertThat(topology("d-gate")).isEqualTo(before);
         assertNothingLeftBy(id, "d-gate");
         given().post(BatonStack.url(Service.PLANNER) + "/upgrades/" + id + "/abort")

@@ -30,6 +30,7 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -54,6 +55,8 @@ public class OutboxRelay {
     public static final String CONCERNS = "batonconcerns";
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** The W3C trace context header each published record carries (see {@link Traces}). */
+    public static final String TRACEPARENT = "traceparent";
     /** How many published ids to remember, so that one handed over late is not sent twice. */
     private static final int REMEMBERED = 100_000;
 
@@ -61,6 +64,7 @@ public class OutboxRelay {
     private final Tx tx;
     private final SagaConfig config;
     private final Instance<RefusedEvents> refusedListeners;
+    private final Traces traces;
     private final Semaphore wake = new Semaphore(0);
     private final ConcurrentLinkedQueue<OutboxRecord> handedOver = new ConcurrentLinkedQueue<>();
     private final Set<Long> sent = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
@@ -79,8 +83,10 @@ public class OutboxRelay {
                     MutinyEmitter<String> emitter,
             Tx tx,
             SagaConfig config,
-            @Any Instance<RefusedEvents> refusedListeners) {
+            @Any Instance<RefusedEvents> refusedListeners,
+            Traces traces) {
         this.emitter = emitter;
+        this.traces = traces;
         this.tx = tx;
         this.config = config;
         this.refusedListeners = refusedListeners;
@@ -196,20 +202,24 @@ public class OutboxRelay {
     }
 
     /** How one send ended: published, refused for good (with why), or to try again. */
-    private record Sent(OutboxRecord record, Throwable failure) {}
+    private record Sent(OutboxRecord record, String spanId, Throwable failure) {}
 
     private void send(List<OutboxRecord> batch) {
         List<Uni<Sent>> sends = new ArrayList<>(batch.size());
         // in outbox id order: the batch comes from a map sorted by id
-        batch.forEach(record -> sends.add(emitter.sendMessage(toMessage(record))
-                .replaceWith(new Sent(record, null))
-                .onFailure()
-                .recoverWithItem(e -> new Sent(record, e))));
+        batch.forEach(record -> {
+            String spanId = Traces.newSpanId();
+            sends.add(emitter.sendMessage(toMessage(record, spanId))
+                    .replaceWith(new Sent(record, spanId, null))
+                    .onFailure()
+                    .recoverWithItem(e -> new Sent(record, spanId, e)));
+        });
         // every send is under way before the first acknowledgement is awaited; the producer's delivery timeout
         // (two minutes by default) ends a send that the broker never acknowledges
         List<Sent> outcomes = Uni.join().all(sends).andFailFast().await().atMost(Duration.ofMinutes(3));
         RuntimeException retry = null;
         for (Sent outcome : outcomes) {
+            trace(outcome);
             if (outcome.failure() == null) {
                 sent.add(outcome.record().id);
                 toMark.add(outcome.record().id);
@@ -301,10 +311,41 @@ public class OutboxRelay {
         toMark.clear();
     }
 
-    private Message<String> toMessage(OutboxRecord record) {
+    /** The hop from the outbox to the broker as a span: from the event's writing to the broker's acknowledgement. */
+    private void trace(Sent outcome) {
+        OutboxRecord record = outcome.record();
+        traces.record(new Traces.Span(
+                record.subject,
+                outcome.spanId(),
+                Traces.rootSpanId(record.subject),
+                "publish " + record.type,
+                Traces.Kind.PRODUCER,
+                record.createdAt,
+                Instant.now(),
+                Traces.attributes(
+                        "messaging.system",
+                        "kafka",
+                        "messaging.operation.type",
+                        "send",
+                        "messaging.destination.name",
+                        record.topic,
+                        "messaging.message.id",
+                        record.eventId),
+                outcome.failure() == null
+                        ? null
+                        : String.valueOf(outcome.failure().getMessage())));
+    }
+
+    /** The record with its CloudEvents headers and, as {@code traceparent}, the span of its publishing. */
+    private Message<String> toMessage(OutboxRecord record, String spanId) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(
+                TRACEPARENT,
+                Traces.traceparent(record.subject, spanId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.recordKey)
                 .withTopic(record.topic)
+                .withHeaders(headers)
                 .build();
         OutgoingCloudEventMetadata<Object> cloudEvent = OutgoingCloudEventMetadata.builder()
                 .withId(record.eventId)

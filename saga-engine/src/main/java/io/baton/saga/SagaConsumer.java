@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -39,9 +40,11 @@ public class SagaConsumer {
     private final Choreography choreography;
     private final DeadLetters deadLetters;
     private final SagaConfig config;
+    private final Traces traces;
     private volatile boolean stopping;
 
-    public SagaConsumer(Choreography choreography, DeadLetters deadLetters, SagaConfig config) {
+    public SagaConsumer(Choreography choreography, DeadLetters deadLetters, SagaConfig config, Traces traces) {
+        this.traces = traces;
         this.choreography = choreography;
         this.deadLetters = deadLetters;
         this.config = config;
@@ -65,6 +68,7 @@ public class SagaConsumer {
                             .orElse(0));
         }
         long started = System.nanoTime();
+        Instant startedAt = Instant.now();
         List<Received> events = new ArrayList<>();
         Map<Received, KafkaRecord<String, String>> records = new IdentityHashMap<>();
         List<DeadLetters.Letter> poison = new ArrayList<>();
@@ -87,8 +91,41 @@ public class SagaConsumer {
             // neither ack nor nack: the offsets are not committed and the events come again after a restart
             return new CompletableFuture<>();
         }
+        trace(events, records, startedAt);
         LOG.debugf("%d event(s) handled in %d ms", events.size(), (System.nanoTime() - started) / 1_000_000);
         return batch.ack();
+    }
+
+    /**
+     * Each handled event's hop as a span, a child of its publishing span when the record's {@code traceparent} is of
+     * the event's own upgrade (of the upgrade's root span otherwise).
+     */
+    private void trace(List<Received> events, Map<Received, KafkaRecord<String, String>> records, Instant startedAt) {
+        if (!traces.enabled()) {
+            return;
+        }
+        Instant now = Instant.now();
+        for (Received r : events) {
+            String upgradeId = r.event().upgradeId();
+            traces.record(new Traces.Span(
+                    upgradeId,
+                    Traces.newSpanId(),
+                    Traces.parentFrom(header(records.get(r), OutboxRelay.TRACEPARENT), upgradeId),
+                    "process " + r.type(),
+                    Traces.Kind.CONSUMER,
+                    startedAt,
+                    now,
+                    Traces.attributes(
+                            "messaging.system",
+                            "kafka",
+                            "messaging.operation.type",
+                            "process",
+                            "messaging.destination.name",
+                            r.topic(),
+                            "messaging.message.id",
+                            r.eventId()),
+                    null));
+        }
     }
 
     /** Handles the events in one transaction; if one of them is poison, each alone, to dead-letter only that one. */

@@ -50,6 +50,7 @@ public class StepRunner {
     private final AbortSignals aborts;
     private final FaultInjector faults;
     private final SagaMetrics metrics;
+    private final Traces traces;
     private final Map<StepName, StepHandler> handlers = new EnumMap<>(StepName.class);
     private final Set<String> claims = ConcurrentHashMap.newKeySet();
     /** The token under which this replica runs each of its runs: its outcome is written only if it is current. */
@@ -65,9 +66,11 @@ public class StepRunner {
             AbortSignals aborts,
             FaultInjector faults,
             SagaMetrics metrics,
+            Traces traces,
             Instance<StepHandler> stepHandlers) {
         this.config = config;
         this.metrics = metrics;
+        this.traces = traces;
         this.tx = tx;
         this.executions = executions;
         this.aborts = aborts;
@@ -333,6 +336,7 @@ public class StepRunner {
         SlipStep step = context.step();
         StepResult result;
         long started = System.nanoTime();
+        Instant startedAt = Instant.now();
         try {
             if (handler == null) {
                 throw new StepFailedException("this service has no handler for step " + step.name());
@@ -354,6 +358,7 @@ public class StepRunner {
             }
             String reason = reason(e);
             metrics.run(step.name(), Mode.ACTION, "failed", Duration.ofNanos(System.nanoTime() - started));
+            trace(context, Mode.ACTION, startedAt, "failed", reason);
             LOG.warnf("step %d (%s) of upgrade %s failed: %s", step.index(), step.name(), context.upgradeId(), reason);
             String undoFailure = undoPartialStep(handler, context);
             // a half-done step that cannot be undone must not be reported as cleanly failed: the rollback would
@@ -377,6 +382,7 @@ public class StepRunner {
                 result.waiting() ? "waits" : "completed",
                 took.toMillis());
         metrics.run(step.name(), Mode.ACTION, result.waiting() ? "waiting" : "completed", took);
+        trace(context, Mode.ACTION, startedAt, result.waiting() ? "waiting" : "completed", null);
         if (!result.waiting()) {
             metrics.facts(result.facts());
         }
@@ -450,6 +456,7 @@ public class StepRunner {
     private void undo(String id, StepHandler handler, StepContext context) {
         SlipStep step = context.step();
         long started = System.nanoTime();
+        Instant startedAt = Instant.now();
         Undone undone = tryUndo(handler, context, true);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (undone.failure() == null) {
@@ -458,6 +465,12 @@ public class StepRunner {
                     step.index(), step.name(), context.upgradeId(), took.toMillis());
         }
         metrics.run(step.name(), Mode.COMPENSATION, undone.failure() == null ? "compensated" : "failed", took);
+        trace(
+                context,
+                Mode.COMPENSATION,
+                startedAt,
+                undone.failure() == null ? "compensated" : "failed",
+                undone.failure() == null ? null : reason(undone.failure()));
         if (undone.failure() == null) {
             record(id, context, s -> Uni.createFrom().item(new Outcome.Compensated(step, undone.found())));
             return;
@@ -465,6 +478,26 @@ public class StepRunner {
         String reason =
                 "could not undo " + step.name() + ": " + reason(undone.failure()) + "; the upgrade needs an operator";
         record(id, context, s -> Uni.createFrom().item(new Outcome.CompensationFailed(step, reason)));
+    }
+
+    /** The run as a span of the upgrade's trace, a child of its root span. */
+    private void trace(StepContext context, Mode mode, Instant startedAt, String outcome, String error) {
+        SlipStep step = context.step();
+        traces.record(new Traces.Span(
+                context.upgradeId(),
+                Traces.newSpanId(),
+                Traces.rootSpanId(context.upgradeId()),
+                (mode == Mode.ACTION ? "" : "undo ") + step.name(),
+                Traces.Kind.INTERNAL,
+                startedAt,
+                Instant.now(),
+                Traces.attributes(
+                        "baton.deployment", context.deployment(),
+                        "baton.step", step.name().name(),
+                        "baton.step.index", Integer.toString(step.index()),
+                        "baton.step.mode", mode.name(),
+                        "baton.step.outcome", outcome),
+                error));
     }
 
     /** What an undo found, or why its last attempt failed. */

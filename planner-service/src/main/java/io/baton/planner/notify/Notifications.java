@@ -3,6 +3,8 @@ package io.baton.planner.notify;
 import io.baton.contracts.Json;
 import io.baton.planner.upgrade.UpgradeEntity;
 import io.baton.planner.upgrade.UpgradeState;
+import io.baton.saga.Traces;
+import io.baton.saga.Tx;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -27,6 +29,39 @@ public class Notifications {
             UpgradeState.ROLLED_BACK, "baton.upgrade.rolled-back.v1",
             UpgradeState.FAILED, "baton.upgrade.failed.v1");
 
+    private final Tx tx;
+    private final Traces traces;
+
+    public Notifications(Tx tx, Traces traces) {
+        this.tx = tx;
+        this.traces = traces;
+    }
+
+    /**
+     * The root span of the upgrade's trace, sent once the upgrade has ended: from its request to its end, with the id
+     * every service's spans already name as their parent.
+     */
+    static Traces.Span rootSpan(UpgradeEntity u) {
+        return new Traces.Span(
+                u.id,
+                Traces.rootSpanId(u.id),
+                null,
+                "upgrade " + u.kind.name().toLowerCase(Locale.ROOT) + " " + u.deployment,
+                Traces.Kind.INTERNAL,
+                u.createdAt,
+                u.endedAt != null ? u.endedAt : Instant.now(),
+                Traces.attributes(
+                        "baton.deployment",
+                        u.deployment,
+                        "baton.upgrade.kind",
+                        u.kind.name(),
+                        "baton.upgrade.state",
+                        u.state.name(),
+                        "baton.upgrade.requested-by",
+                        u.requestedBy),
+                u.state == UpgradeState.COMPLETED ? null : u.state + ": " + u.failure);
+    }
+
     public static List<String> types() {
         return TYPES.values().stream().sorted().toList();
     }
@@ -36,6 +71,10 @@ public class Notifications {
      * moved to a state worth telling; in {@code s}'s transaction. The payload is taken now, as the upgrade stands.
      */
     public Uni<Void> upgradeMoved(Mutiny.Session s, UpgradeEntity u) {
+        if (u.state.terminal()) {
+            Traces.Span root = rootSpan(u);
+            tx.afterCommit(s, () -> traces.record(root));
+        }
         String type = TYPES.get(u.state);
         if (type == null) {
             return Uni.createFrom().voidItem();
