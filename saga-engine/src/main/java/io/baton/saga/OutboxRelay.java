@@ -313,6 +313,9 @@ public class OutboxRelay {
 
     /** The hop from the outbox to the broker as a span: from the event's writing to the broker's acknowledgement. */
     private void trace(Sent outcome) {
+        if (!traces.enabled()) {
+            return;
+        }
         OutboxRecord record = outcome.record();
         traces.record(new Traces.Span(
                 record.subject,
