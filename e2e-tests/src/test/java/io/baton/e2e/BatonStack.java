@@ -84,10 +84,24 @@ final class BatonStack {
         Path root = java.nio.file.Files.createTempDirectory(Path.of("/tmp"), "baton-e2e-");
         Map<String, String> config = new java.util.HashMap<>(Stack.localCloud(root));
         if (overSsh()) {
-            sshd = io.baton.infra.OpenSshServer.start();
-            config.put("baton.local.ssh.target", sshd.target());
+            // a fleet of separate machines: each address of one sshd is a machine with a directory of its own for
+            // Baton's servers, none under Baton's root; the servers listen on their machine's address
+            List<String> machines = new ArrayList<>();
+            List<String> addresses = new ArrayList<>();
+            for (int i = 1; i <= MACHINES; i++) {
+                addresses.add("127.0.42." + i);
+            }
+            sshd = io.baton.infra.OpenSshServer.start(addresses);
+            for (String a : addresses) {
+                // short: HAProxy takes a control socket's path of at most 97 characters
+                Path dir = java.nio.file.Files.createTempDirectory(Path.of("/tmp"), "bm" + a.substring(9) + "-");
+                machineRoots.add(dir);
+                machines.add(sshd.target(a) + "=" + dir);
+            }
+            config.put("baton.local.machines", String.join(",", machines));
             config.put("baton.local.ssh.key", sshd.clientKey().toString());
             config.put("baton.local.ssh.known-hosts", sshd.knownHosts().toString());
+            config.put("baton.local.client-networks", "127.0.0.0/8,127.0.42.0/24");
         }
         get(config);
         return root;
@@ -95,9 +109,20 @@ final class BatonStack {
 
     private static io.baton.infra.OpenSshServer sshd;
 
+    /** Machines of the fleet over SSH: both runbooks at once hold at most six application servers on one port. */
+    private static final int MACHINES = 8;
+
+    private static final List<Path> machineRoots = new ArrayList<>();
+
+    /** The directories of the fleet's machines (over SSH), where the servers keep their files. */
+    static List<Path> machineRoots() {
+        return List.copyOf(machineRoots);
+    }
+
     /**
-     * Whether the local cloud's services reach its servers over SSH ({@code -Dbaton.over-ssh=true}): every operation
-     * on a server's host then goes through an OpenSSH server on loopback that the suite starts.
+     * Whether the local cloud's services reach its servers over SSH ({@code -Dbaton.over-ssh=true}): the servers are
+     * then placed on a fleet of separate machines (addresses of an OpenSSH server on loopback that the suite starts),
+     * and every operation on one goes to its machine.
      */
     static boolean overSsh() {
         return Boolean.getBoolean("baton.over-ssh");
@@ -135,6 +160,10 @@ final class BatonStack {
             sshd.close();
             sshd = null;
         }
+        for (Path dir : machineRoots) {
+            io.baton.local.Os.deleteTree(dir);
+        }
+        machineRoots.clear();
     }
 
     static String url(Service s) {

@@ -192,6 +192,8 @@ class RealApplicationUpgradeIT {
                 .body(LocalSite.json(name))
                 .post(url(Service.CLOUD) + "/deployments")
                 .then()
+                .log()
+                .ifValidationFails()
                 .statusCode(201);
         return name;
     }

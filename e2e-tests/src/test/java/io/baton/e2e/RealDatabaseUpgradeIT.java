@@ -382,6 +382,8 @@ class RealDatabaseUpgradeIT {
                 .body(LocalDeployment.json(name, engine))
                 .post(url(Service.CLOUD) + "/deployments")
                 .then()
+                .log()
+                .ifValidationFails()
                 .statusCode(201);
         return name;
     }

@@ -376,14 +376,37 @@ public final class Stack implements AutoCloseable {
             // the local cloud's servers outlive the services by design; a stack that keeps nothing stops them
             LocalFleet fleet = local.get();
             fleet.stopAll();
+            fleet.machines().forEach(m -> m.host().close());
             Os.deleteTree(fleet.root());
         }
     }
 
-    /** The local cloud this stack runs on, if it runs on one. */
+    /**
+     * The local cloud this stack runs on, if it runs on one, with the machines its configuration lists (servers
+     * placed on them are reached there; the caller closes their connections).
+     */
     public java.util.Optional<LocalFleet> localFleet() {
-        return java.util.Optional.ofNullable(options.extraConfig().get(LOCAL_ROOT))
-                .map(root -> new LocalFleet(Path.of(root), LocalFleet.Settings.defaults()));
+        Map<String, String> config = options.extraConfig();
+        return java.util.Optional.ofNullable(config.get(LOCAL_ROOT)).map(root -> {
+            String machines = config.getOrDefault("baton.local.machines", "");
+            if (machines.isBlank()) {
+                return new LocalFleet(Path.of(root), LocalFleet.Settings.defaults());
+            }
+            try {
+                return new LocalFleet(
+                        Path.of(root),
+                        LocalFleet.Settings.defaults(),
+                        io.baton.local.LocalHost.INSTANCE,
+                        io.baton.local.Machine.connectAll(
+                                java.util.List.of(machines.split(",")),
+                                Path.of(config.getOrDefault("baton.local.machine-root", "/var/lib/baton")),
+                                Path.of(config.get("baton.local.ssh.key")),
+                                Path.of(config.get("baton.local.ssh.known-hosts")),
+                                java.time.Duration.ofSeconds(10)));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** The configuration that runs the stack on the local cloud: real servers under {@code root}. */

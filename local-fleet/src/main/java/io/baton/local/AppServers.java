@@ -51,15 +51,16 @@ public final class AppServers {
         env.put("HEALTH_CHECK_FILE", healthCheckFile(server).toString());
         if (database != null) {
             Secrets.Login login = database.appLogin();
-            Path passwordFile = server.dir().resolve("db-password");
-            host().writeOwnerOnly(passwordFile, login.password());
+            Path passwordFile = server.home().resolve("db-password");
+            host(server).writeOwnerOnly(passwordFile, login.password());
             env.put("DB_URL", database.jdbcUrl());
             env.put("DB_USER", login.user());
             env.put("DB_PASSWORD_FILE", passwordFile.toString());
         }
-        host().write(healthCheckFile(server), "ok\n");
+        host(server).write(healthCheckFile(server), "ok\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        long pid = host().spawn(
+        long pid = host(server)
+                .spawn(
                         server.log(),
                         env,
                         java,
@@ -70,7 +71,7 @@ public final class AppServers {
                         "-cp",
                         classpath,
                         "io.baton.demo.App");
-        host().write(pidFile(server), Long.toString(pid));
+        host(server).write(pidFile(server), Long.toString(pid));
     }
 
     /** Returns once the server answers its health check; throws when it does not within {@code timeout}. */
@@ -118,38 +119,38 @@ public final class AppServers {
     private static final int PAGE_CHECKS = 300;
 
     private static Path pidFile(Instance server) {
-        return server.dir().resolve("app.pid");
+        return server.home().resolve("app.pid");
     }
 
     public Path healthCheckFile(Instance server) {
-        return server.dir().resolve("health-check");
+        return server.home().resolve("health-check");
     }
 
     /** Puts the health-check file back or removes it: without it the health check fails and the server drains. */
     public void healthCheckFile(Instance server, boolean present) throws IOException {
         if (present) {
-            host().write(healthCheckFile(server), "ok\n");
+            host(server).write(healthCheckFile(server), "ok\n");
         } else {
-            host().delete(healthCheckFile(server));
+            host(server).delete(healthCheckFile(server));
         }
     }
 
     public boolean running(Instance server) {
-        return host().running(pidFile(server));
+        return host(server).running(pidFile(server));
     }
 
     /** Stops the server: in-flight requests get a few seconds to finish. */
     public void destroy(Instance server) throws IOException {
-        Long pid = host().pid(pidFile(server));
+        Long pid = host(server).pid(pidFile(server));
         if (pid == null) {
             return;
         }
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        host(server).signal(pid, "TERM");
         try {
-            host().awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
+            host(server).awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
         } catch (IOException stillThere) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            host().awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
+            host(server).signal(pid, "KILL");
+            host(server).awaitGone(pid, Duration.ofSeconds(10), "see " + server.log());
         }
     }
 
@@ -161,8 +162,8 @@ public final class AppServers {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    /** Where the server runs. */
-    private Host host() {
-        return fleet.host();
+    /** The machine a server runs on. */
+    private Host host(Instance server) {
+        return fleet.hostOf(server);
     }
 }

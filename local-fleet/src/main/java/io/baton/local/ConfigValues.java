@@ -43,6 +43,39 @@ public final class ConfigValues {
         return port;
     }
 
+    /**
+     * An IPv4 network in CIDR form ({@code 10.0.0.0/16}); returns its address (host bits cleared) and its netmask in
+     * dotted form, {@code [10.0.0.0, 255.255.0.0]}, as MariaDB's account host names take it.
+     */
+    public static String[] network(String what, String cidr) {
+        java.util.regex.Matcher m = cidr == null ? null : NETWORK.matcher(cidr);
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException(
+                    what + " '" + printable(cidr) + "' is not an IPv4 network such as 10.0.0.0/16; nothing written");
+        }
+        long address = 0;
+        for (int i = 1; i <= 4; i++) {
+            int octet = Integer.parseInt(m.group(i));
+            if (octet > 255) {
+                throw new IllegalArgumentException(what + " '" + cidr + "' has an octet above 255; nothing written");
+            }
+            address = (address << 8) | octet;
+        }
+        int bits = Integer.parseInt(m.group(5));
+        if (bits > 32) {
+            throw new IllegalArgumentException(what + " '" + cidr + "' has a prefix above /32; nothing written");
+        }
+        long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
+        return new String[] {dotted(address & mask), dotted(mask)};
+    }
+
+    private static final Pattern NETWORK =
+            Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
+
+    private static String dotted(long v) {
+        return ((v >> 24) & 255) + "." + ((v >> 16) & 255) + "." + ((v >> 8) & 255) + "." + (v & 255);
+    }
+
     /** {@code host:port}, both checked; returns the two parts. */
     public static String[] address(String what, String address) {
         int colon = address == null ? -1 : address.lastIndexOf(':');

@@ -19,10 +19,17 @@ public interface DatabaseServers {
      */
     Instance initReplica(Instance server, Instance upstream, Instance source) throws IOException, SQLException;
 
-    /** Creates a replica of {@code upstream} from a backup taken earlier and starts it replicating. */
-    Instance restoreReplica(Instance server, Path backup, Instance upstream) throws IOException, SQLException;
+    /**
+     * Creates a replica of {@code upstream} from a backup taken earlier and starts it replicating; a backup on
+     * another machine is copied to the server's first.
+     */
+    Instance restoreReplica(Instance server, LocalFleet.Backup backup, Instance upstream)
+            throws IOException, SQLException;
 
-    /** A full, consistent backup of a running server into {@code target}; complete when this returns. */
+    /**
+     * A full, consistent backup of a running server into {@code target} on the server's own machine; complete when
+     * this returns.
+     */
     void backup(Instance source, Path target) throws IOException, SQLException;
 
     /** Creates a database and a login for the application, which the engine does not let bypass read-only mode. */

@@ -29,10 +29,11 @@ public final class Haproxy {
         if (running(balancer)) {
             return;
         }
-        if (!host().exists(config(balancer))) {
+        if (!host(balancer).exists(config(balancer))) {
             writeConfig(balancer, servers);
         }
-        host().run(
+        host(balancer)
+                .run(
                         null,
                         30,
                         "haproxy",
@@ -51,7 +52,7 @@ public final class Haproxy {
 
     /** Sends one command to the runtime API and returns its answer. */
     public String command(Instance balancer, String command) throws IOException {
-        return host().converse(socket(balancer), ConfigValues.runtimeCommand(command) + "\n");
+        return host(balancer).converse(socket(balancer), ConfigValues.runtimeCommand(command) + "\n");
     }
 
     /**
@@ -60,6 +61,11 @@ public final class Haproxy {
      * weight 0.
      */
     public void writeConfig(Instance balancer, List<Server> servers) throws IOException {
+        if (socket(balancer).toString().length() > MAX_SOCKET_PATH) {
+            throw new IOException("the runtime API socket " + socket(balancer) + " is longer than the "
+                    + MAX_SOCKET_PATH + " characters HAProxy takes: choose a shorter directory for the servers"
+                    + " (baton.local.root, or the machine's directory in baton.local.machines)");
+        }
         StringBuilder cfg = new StringBuilder();
         cfg.append("# written by Baton's local cloud: runtime changes to the backend are saved here\n")
                 .append("global\n")
@@ -100,13 +106,13 @@ public final class Haproxy {
                     .append(s.draining() ? " weight 0" : "")
                     .append('\n');
         }
-        host().write(config(balancer), cfg.toString());
+        host(balancer).write(config(balancer), cfg.toString());
     }
 
     /** The servers the configuration file lists. */
     public List<Server> configured(Instance balancer) throws IOException {
         List<Server> servers = new ArrayList<>();
-        for (String line : host().read(config(balancer)).lines().toList()) {
+        for (String line : host(balancer).read(config(balancer)).lines().toList()) {
             String[] f = line.strip().split("\\s+");
             if (f.length >= 3 && f[0].equals("server")) {
                 servers.add(new Server(f[1], f[2], line.contains(" disabled"), line.contains(" weight 0")));
@@ -115,35 +121,38 @@ public final class Haproxy {
         return servers;
     }
 
+    /** The longest control socket path HAProxy 2.6 takes (a Unix socket address, less its own margin). */
+    static final int MAX_SOCKET_PATH = 97;
+
     /** The health check Baton gives every server, in the file and when it adds one at run time. */
     public static final String CHECK = "check inter 200ms fall 2 rise 1";
 
     public Path config(Instance balancer) {
-        return balancer.dir().resolve("haproxy.cfg");
+        return balancer.home().resolve("haproxy.cfg");
     }
 
     public boolean running(Instance balancer) {
-        return host().running(pidFile(balancer));
+        return host(balancer).running(pidFile(balancer));
     }
 
     public void destroy(Instance balancer) throws IOException {
-        Long pid = host().pid(pidFile(balancer));
+        Long pid = host(balancer).pid(pidFile(balancer));
         if (pid != null) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            host().awaitGone(pid, Duration.ofSeconds(10), "see " + config(balancer));
+            host(balancer).signal(pid, "TERM");
+            host(balancer).awaitGone(pid, Duration.ofSeconds(10), "see " + config(balancer));
         }
     }
 
     private static Path socket(Instance balancer) {
-        return balancer.dir().resolve("admin.sock");
+        return balancer.home().resolve("admin.sock");
     }
 
     private static Path pidFile(Instance balancer) {
-        return balancer.dir().resolve("haproxy.pid");
+        return balancer.home().resolve("haproxy.pid");
     }
 
-    /** Where the server runs. */
-    private Host host() {
-        return fleet.host();
+    /** The machine a server runs on. */
+    private Host host(Instance balancer) {
+        return fleet.hostOf(balancer);
     }
 }

@@ -61,6 +61,85 @@ public interface Host extends AutoCloseable {
      */
     String converse(Path socket, String request) throws IOException;
 
+    /** Sends a signal ({@code TERM}, {@code KILL}, {@code INT}) to a process on the host; one gone already is fine. */
+    default void signal(long pid, String signal) throws IOException {
+        if (!signal.matches("[A-Z0-9]+")) {
+            throw new IllegalArgumentException("not a signal's name: " + signal);
+        }
+        if (alive(pid)) {
+            try {
+                run(null, 10, "kill", "-" + signal, Long.toString(pid));
+            } catch (IOException e) {
+                if (alive(pid)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Writes a tar archive of everything under {@code dir} to {@code out}. */
+    void exportTree(Path dir, java.io.OutputStream out, long timeoutSeconds) throws IOException;
+
+    /** Unpacks a tar archive read from {@code in} into {@code dir}, which is made if it is absent. */
+    void importTree(Path dir, java.io.InputStream in, long timeoutSeconds) throws IOException;
+
+    /**
+     * Copies the directory {@code from} on {@code source} to {@code to} on {@code target}, whole or not at all: it
+     * is unpacked beside {@code to} and moved into place once complete, so a copy cut short (the caller killed, a
+     * connection lost) is made again, never taken for a whole one. Between two machines the bytes pass through this
+     * process (tar out of one SSH channel, into the other): the machines need no access to each other.
+     */
+    static void copyTree(Host source, Path from, Host target, Path to, long timeoutSeconds) throws IOException {
+        Path partial = to.resolveSibling(to.getFileName() + ".partial");
+        target.deleteTree(partial);
+        target.deleteTree(to);
+        if (source == target) {
+            target.run(null, timeoutSeconds, "cp", "-a", from.toString(), partial.toString());
+        } else {
+            java.io.PipedInputStream in = new java.io.PipedInputStream(1 << 20);
+            java.io.PipedOutputStream out = new java.io.PipedOutputStream(in);
+            java.util.concurrent.CompletableFuture<Void> sent = new java.util.concurrent.CompletableFuture<>();
+            Thread sender = new Thread(
+                    () -> {
+                        try (out) {
+                            source.exportTree(from, out, timeoutSeconds);
+                            sent.complete(null);
+                        } catch (IOException | RuntimeException e) {
+                            sent.completeExceptionally(e);
+                        }
+                    },
+                    "copy from " + source.name());
+            sender.setDaemon(true);
+            sender.start();
+            IOException unpacking = null;
+            try (in) {
+                target.importTree(partial, in, timeoutSeconds);
+            } catch (IOException e) {
+                unpacking = e;
+            }
+            try {
+                sent.get(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException(
+                        "copying " + from + " from " + source.name() + " to " + target.name() + " failed: "
+                                + (unpacking != null
+                                        ? unpacking.getMessage()
+                                        : e.getCause().getMessage()),
+                        unpacking != null ? unpacking : e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException("copying " + from + " from " + source.name() + " to " + target.name()
+                        + " did not finish within " + timeoutSeconds + " s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while copying " + from, e);
+            }
+            if (unpacking != null) {
+                throw unpacking;
+            }
+        }
+        target.run(null, 60, "mv", "-T", partial.toString(), to.toString());
+    }
+
     /** Whether a process runs (a zombie has stopped and does not). */
     boolean alive(long pid) throws IOException;
 

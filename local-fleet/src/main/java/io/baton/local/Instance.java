@@ -10,10 +10,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 /**
- * A database server of the local fleet: a process on its own loopback address with its data under {@code dir}.
+ * A server of the local fleet: a process on its own address. Baton keeps its record in {@code dir}; the server's
+ * files (data, configuration, log, pid file) are under {@link #home()} on the machine it runs on.
  *
  * @param upstream host:port of the server it replicates from, null for a primary
  * @param slot the replication slot it streams through on its upstream (PostgreSQL), null when it uses none
+ * @param machine the SSH target of the machine it runs on ({@code baton.local.machines}); null when it runs on the
+ *     fleet's one host, which shares Baton's directory
+ * @param home its directory on that machine; {@code dir} itself when it has no machine
  */
 public record Instance(
         String id,
@@ -24,7 +28,9 @@ public record Instance(
         int port,
         Path dir,
         String upstream,
-        String slot) {
+        String slot,
+        String machine,
+        Path home) {
 
     static final String FILE = "instance.properties";
 
@@ -32,12 +38,17 @@ public record Instance(
         return host + ":" + port;
     }
 
+    /** Where its files are on its machine. */
+    public Path home() {
+        return home == null ? dir : home;
+    }
+
     public Path data() {
-        return dir.resolve("data");
+        return home().resolve("data");
     }
 
     public Path log() {
-        return dir.resolve("server.log");
+        return home().resolve("server.log");
     }
 
     /** The passwords of the fleet this server is part of: its directory is {@code <root>/instances/<id>}. */
@@ -46,7 +57,7 @@ public record Instance(
     }
 
     public Instance following(String newUpstream, String newSlot) {
-        return new Instance(id, name, deployment, engine, host, port, dir, newUpstream, newSlot);
+        return new Instance(id, name, deployment, engine, host, port, dir, newUpstream, newSlot, machine, home);
     }
 
     void save() throws IOException {
@@ -62,6 +73,10 @@ public record Instance(
         }
         if (slot != null) {
             p.setProperty("slot", slot);
+        }
+        if (machine != null) {
+            p.setProperty("machine", machine);
+            p.setProperty("home", home().toString());
         }
         Path tmp = dir.resolve(FILE + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -84,6 +99,8 @@ public record Instance(
                 Integer.parseInt(p.getProperty("port")),
                 dir,
                 p.getProperty("upstream"),
-                p.getProperty("slot"));
+                p.getProperty("slot"),
+                p.getProperty("machine"),
+                p.getProperty("home") == null ? null : Path.of(p.getProperty("home")));
     }
 }

@@ -26,19 +26,39 @@ public final class LocalFleet {
     private final Path root;
     private final Settings settings;
     private final Host host;
+    private final List<Machine> machines;
 
     /**
      * @param postgresBin the directory with initdb, pg_ctl and pg_basebackup
      * @param postgresUser the user PostgreSQL and PgBouncer run as when this process is root
      * @param mariadbUser the user MariaDB runs as when this process is root
+     * @param appClasspath the demo application's class path, for application servers; null when not available
+     * @param clientNetworks the IPv4 networks (CIDR) the database servers take logins from, with the deployment's
+     *     passwords: where the other servers, PgBouncer, the application servers and Baton connect from
      */
-    /** @param appClasspath the demo application's class path, for application servers; null when not available */
-    public record Settings(Path postgresBin, String postgresUser, String mariadbUser, String appClasspath) {
+    public record Settings(
+            Path postgresBin,
+            String postgresUser,
+            String mariadbUser,
+            String appClasspath,
+            List<String> clientNetworks) {
+
+        public Settings {
+            clientNetworks = List.copyOf(clientNetworks);
+            clientNetworks.forEach(n -> ConfigValues.network("client network", n));
+        }
+
+        public Settings(Path postgresBin, String postgresUser, String mariadbUser, String appClasspath) {
+            this(postgresBin, postgresUser, mariadbUser, appClasspath, List.of(LOOPBACK));
+        }
 
         public static Settings defaults() {
             return new Settings(Path.of("/usr/lib/postgresql/15/bin"), "postgres", "mysql", null);
         }
     }
+
+    /** Where the one-machine local cloud's servers and clients all are. */
+    public static final String LOOPBACK = "127.0.0.0/8";
 
     public LocalFleet(Path root, Settings settings) {
         this(root, settings, LocalHost.INSTANCE);
@@ -49,15 +69,55 @@ public final class LocalFleet {
      * records (servers, addresses, passwords, write paths) stay under {@code root} here.
      */
     public LocalFleet(Path root, Settings settings, Host host) {
+        this(root, settings, host, List.of());
+    }
+
+    /**
+     * A fleet of separate machines: each new server (and PgBouncer) is placed on one of {@code machines} where its
+     * engine's port is free, listens on the machine's address and keeps its files there; every operation on it goes
+     * to that machine. Servers made before keep the host they were made on ({@code host}).
+     */
+    public LocalFleet(Path root, Settings settings, Host host, List<Machine> machines) {
         this.root = root.toAbsolutePath().normalize();
         this.settings = settings;
         this.host = host;
+        this.machines = List.copyOf(machines);
     }
 
-    /** The machine the servers run on, as the services reach it. */
+    /** The host of the servers that have no machine of their own, as the services reach it. */
     public Host host() {
         return host;
     }
+
+    /** The machines new servers are placed on; empty when they run on {@link #host()}. */
+    public List<Machine> machines() {
+        return machines;
+    }
+
+    /** The machine a server runs on, as the services reach it. */
+    public Host hostOf(Instance server) {
+        return hostOf(server.machine(), server.name());
+    }
+
+    /** The machine a write path's PgBouncer runs on. */
+    public Host hostOf(WritePath path) {
+        return hostOf(path.machine(), "the write path of " + path.deployment());
+    }
+
+    private Host hostOf(String machine, String what) {
+        if (machine == null) {
+            return host;
+        }
+        return machines.stream()
+                .filter(m -> m.target().equals(machine))
+                .findFirst()
+                .map(Machine::host)
+                .orElseThrow(() -> new IllegalStateException(what + " runs on the machine " + machine
+                        + ", which baton.local.machines does not list; list it again to reach it"));
+    }
+
+    /** Where a new server listens: a free loopback address here, or a machine where its port is free. */
+    private record Placement(String address, Machine machine) {}
 
     public Path root() {
         return root;
@@ -85,6 +145,20 @@ public final class LocalFleet {
         for (Path p : List.of(root.resolve("instances"), root.resolve("backups"), root.resolve("write-paths"))) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
+        for (Machine m : machines) {
+            // the servers' users enter it on their machine; its parent directories are the machine's to open
+            List<String> command = new ArrayList<>(List.of("mkdir", "-p"));
+            List<String> dirs = List.of(
+                    m.root().toString(),
+                    m.root().resolve("instances").toString(),
+                    m.root().resolve("backups").toString(),
+                    m.root().resolve("write-paths").toString());
+            command.addAll(dirs);
+            m.host().run(null, 30, command.toArray(String[]::new));
+            List<String> open = new ArrayList<>(List.of("chmod", "755"));
+            open.addAll(dirs);
+            m.host().run(null, 30, open.toArray(String[]::new));
+        }
     }
 
     /** The deployments' passwords. */
@@ -110,7 +184,23 @@ public final class LocalFleet {
         int port = Engines.port(e);
         Path dir = root.resolve("instances").resolve(id);
         Files.createDirectories(dir);
-        Instance instance = new Instance(id, name, deployment, e, allocateHost(port), port, dir, null, null);
+        Placement at = place(port);
+        Path home = at.machine() == null ? null : at.machine().home("instances", id);
+        if (home != null) {
+            at.machine().host().mkdirs(home);
+        }
+        Instance instance = new Instance(
+                id,
+                name,
+                deployment,
+                e,
+                at.address(),
+                port,
+                dir,
+                null,
+                null,
+                at.machine() == null ? null : at.machine().target(),
+                home);
         instance.save();
         return instance;
     }
@@ -184,12 +274,69 @@ public final class LocalFleet {
         }
         Instance instance = found.get();
         stop(instance);
-        host.deleteTree(instance.dir());
-        Files.deleteIfExists(root.resolve("hosts").resolve(instance.host()));
+        hostOf(instance).deleteTree(instance.home());
+        if (instance.machine() != null) {
+            Os.deleteTree(instance.dir());
+        }
+        Files.deleteIfExists(
+                root.resolve("hosts").resolve(marker(instance.host(), instance.port(), instance.machine())));
     }
 
-    public Path backup(String snapshotId) {
-        return root.resolve("backups").resolve(snapshotId);
+    /**
+     * A backup: its directory on the machine it was taken on (that of the server it is of), or on {@link #host()}.
+     */
+    public record Backup(String id, Host host, Path dir) {}
+
+    /** Where the backup {@code snapshotId} is (or would be, were it taken on {@link #host()}). */
+    public Backup backup(String snapshotId) throws IOException {
+        Path machineFile = root.resolve("backups").resolve(snapshotId + ".machine");
+        if (Files.exists(machineFile)) {
+            String machine = Files.readString(machineFile).strip();
+            Machine m = machines.stream()
+                    .filter(x -> x.target().equals(machine))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the backup " + snapshotId + " is on the machine "
+                            + machine + ", which baton.local.machines does not list; list it again to reach it"));
+            return new Backup(snapshotId, m.host(), m.home("backups", snapshotId));
+        }
+        return new Backup(snapshotId, host, root.resolve("backups").resolve(snapshotId));
+    }
+
+    /** Where a backup of {@code source} is taken: on its machine, which is recorded here. */
+    public Backup backupOf(Instance source, String snapshotId) throws IOException {
+        if (source.machine() != null) {
+            Path machineFile = root.resolve("backups").resolve(snapshotId + ".machine");
+            Files.createDirectories(machineFile.getParent());
+            Path tmp = machineFile.resolveSibling(machineFile.getFileName() + ".tmp");
+            Files.writeString(tmp, source.machine() + "\n");
+            Files.move(tmp, machineFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        Backup b = backup(snapshotId);
+        b.host().mkdirs(b.dir().getParent());
+        return b;
+    }
+
+    /** Deletes a backup, wherever it is. */
+    public void deleteBackup(String snapshotId) throws IOException {
+        Backup b = backup(snapshotId);
+        b.host().deleteTree(b.dir());
+        Files.deleteIfExists(root.resolve("backups").resolve(snapshotId + ".machine"));
+    }
+
+    /**
+     * A complete backup directory ({@code dir} on {@code from}) where {@code server} can read it: the directory itself
+     * when it is on the server's machine, else a whole copy in the server's directory named {@code name}, made once.
+     */
+    public Path bring(Host from, Path dir, Instance server, String name) throws IOException {
+        Host to = hostOf(server);
+        if (to == from) {
+            return dir;
+        }
+        Path copy = server.home().resolve(name);
+        if (!to.exists(copy.resolve(DatabaseServers.COMPLETE))) {
+            Host.copyTree(from, dir, to, copy, 3600);
+        }
+        return copy;
     }
 
     /** The write path of a deployment, if one was made. */
@@ -217,9 +364,25 @@ public final class LocalFleet {
         }
         Path dir = root.resolve("write-paths").resolve(deployment);
         Files.createDirectories(dir);
-        WritePath path = Engines.POSTGRESQL.equals(master.engine())
-                ? new WritePath(this, deployment, master.engine(), allocateHost(PgBouncer.PORT), PgBouncer.PORT, dir)
-                : new WritePath(this, deployment, master.engine(), master.host(), master.port(), dir);
+        WritePath path;
+        if (Engines.POSTGRESQL.equals(master.engine())) {
+            Placement at = place(PgBouncer.PORT);
+            Path home = at.machine() == null ? null : at.machine().home("write-paths", deployment);
+            if (home != null) {
+                at.machine().host().mkdirs(home);
+            }
+            path = new WritePath(
+                    this,
+                    deployment,
+                    master.engine(),
+                    at.address(),
+                    PgBouncer.PORT,
+                    dir,
+                    at.machine() == null ? null : at.machine().target(),
+                    home);
+        } else {
+            path = new WritePath(this, deployment, master.engine(), master.host(), master.port(), dir, null, null);
+        }
         path.create(master.address(), database);
         return path;
     }
@@ -227,11 +390,15 @@ public final class LocalFleet {
     public synchronized void destroyWritePath(String deployment) throws IOException {
         Optional<WritePath> path = writePath(deployment);
         if (path.isPresent()) {
-            path.get().destroy();
-            if (Engines.POSTGRESQL.equals(path.get().engine())) {
-                Files.deleteIfExists(root.resolve("hosts").resolve(path.get().host()));
+            WritePath p = path.get();
+            p.destroy();
+            if (Engines.POSTGRESQL.equals(p.engine())) {
+                Files.deleteIfExists(root.resolve("hosts").resolve(marker(p.host(), p.port(), p.machine())));
             }
-            host.deleteTree(path.get().dir());
+            hostOf(p).deleteTree(p.home());
+            if (p.machine() != null) {
+                Os.deleteTree(p.dir());
+            }
         }
     }
 
@@ -275,6 +442,33 @@ public final class LocalFleet {
             case Engines.HAPROXY -> haproxy().destroy(i);
             default -> servers(i).destroy(i);
         }
+    }
+
+    /** The file that holds an address (and, on a machine, its port) for one server. */
+    private static String marker(String address, int port, String machine) {
+        return machine == null ? address : address + ":" + port;
+    }
+
+    /**
+     * The first machine where {@code port} is not held by a server of this fleet; without machines, a free loopback
+     * address.
+     */
+    private Placement place(int port) throws IOException {
+        if (machines.isEmpty()) {
+            return new Placement(allocateHost(port), null);
+        }
+        Path hosts = root.resolve("hosts");
+        Files.createDirectories(hosts);
+        for (Machine m : machines) {
+            try {
+                Files.createFile(hosts.resolve(marker(m.address(), port, m.target())));
+                return new Placement(m.address(), m);
+            } catch (FileAlreadyExistsException taken) {
+                // a server of the fleet listens there already
+            }
+        }
+        throw new IOException("every machine of baton.local.machines has a server on port " + port + " already ("
+                + machines.size() + " machines): add a machine, or remove a server that is no longer needed");
     }
 
     private String allocateHost(int port) throws IOException {

@@ -101,6 +101,60 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public void exportTree(Path dir, java.io.OutputStream out, long timeoutSeconds) throws IOException {
+        tar(timeoutSeconds, p -> p.getInputStream().transferTo(out), "-C", dir.toString(), "-cf", "-", ".");
+    }
+
+    @Override
+    public void importTree(Path dir, java.io.InputStream in, long timeoutSeconds) throws IOException {
+        Files.createDirectories(dir);
+        tar(
+                timeoutSeconds,
+                p -> {
+                    try (java.io.OutputStream stdin = p.getOutputStream()) {
+                        in.transferTo(stdin);
+                    }
+                },
+                "-C",
+                dir.toString(),
+                "-xf",
+                "-");
+    }
+
+    private interface Pump {
+        void run(Process tar) throws IOException;
+    }
+
+    /** Runs tar with its archive on a pipe that {@code pump} fills or drains; its messages go to a file. */
+    private static void tar(long timeoutSeconds, Pump pump, String... args) throws IOException {
+        Path messages = Files.createTempFile("baton-tar-", ".log");
+        try {
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("tar"));
+            command.addAll(java.util.List.of(args));
+            Process p =
+                    new ProcessBuilder(command).redirectError(messages.toFile()).start();
+            try {
+                pump.run(p);
+                p.getOutputStream().close();
+                if (!p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IOException("tar did not finish within " + timeoutSeconds + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running tar", e);
+            } finally {
+                p.destroyForcibly();
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException("tar " + String.join(" ", args) + " exited with " + p.exitValue() + ": "
+                        + Os.tail(Files.readString(messages)));
+            }
+        } finally {
+            Files.deleteIfExists(messages);
+        }
+    }
+
+    @Override
     public boolean alive(long pid) {
         return Os.alive(pid);
     }

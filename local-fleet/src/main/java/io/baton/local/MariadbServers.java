@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /** MariaDB 10.11 servers: GTID replication, replicas made with mariadb-backup. */
@@ -27,11 +28,12 @@ public final class MariadbServers implements DatabaseServers {
 
     @Override
     public void initPrimary(Instance server) throws IOException, SQLException {
-        if (!host().exists(server.data().resolve("mysql"))) {
-            host().deleteTree(server.data());
+        if (!host(server).exists(server.data().resolve("mysql"))) {
+            host(server).deleteTree(server.data());
             writeConfig(server);
-            host().chown(server.dir(), user);
-            host().run(
+            host(server).chown(server.home(), user);
+            host(server)
+                    .run(
                             null,
                             180,
                             "mariadb-install-db",
@@ -42,6 +44,40 @@ public final class MariadbServers implements DatabaseServers {
         }
         start(server);
         secure(server);
+        openToClientNetworks(server);
+    }
+
+    /**
+     * The account host names of the client networks other than loopback ({@code 10.0.0.0/255.255.0.0}): on a fleet
+     * of machines, the other servers, the application servers and Baton log in from there.
+     */
+    private List<String> networkHosts() {
+        List<String> hosts = new java.util.ArrayList<>();
+        for (String network : fleet.settings().clientNetworks()) {
+            if (!LocalFleet.LOOPBACK.equals(network)) {
+                String[] n = ConfigValues.network("client network", network);
+                hosts.add(n[0] + "/" + n[1]);
+            }
+        }
+        return hosts;
+    }
+
+    /** The administrator's account for each client network, with the deployment's password; made once, kept. */
+    private void openToClientNetworks(Instance server) throws SQLException {
+        List<String> hosts = networkHosts();
+        if (hosts.isEmpty()) {
+            return;
+        }
+        String hash = Sql.literal(Secrets.mariadbHash(Sql.login(server).password()));
+        try (Connection c = Sql.admin(server)) {
+            for (String h : hosts) {
+                String root = "'root'@" + Sql.literal(h);
+                Sql.exec(
+                        c,
+                        "CREATE USER IF NOT EXISTS " + root + " IDENTIFIED BY PASSWORD " + hash,
+                        "GRANT ALL PRIVILEGES ON *.* TO " + root + " WITH GRANT OPTION");
+            }
+        }
     }
 
     /**
@@ -78,53 +114,65 @@ public final class MariadbServers implements DatabaseServers {
 
     @Override
     public Instance initReplica(Instance server, Instance upstream, Instance source) throws IOException, SQLException {
-        if (!host().exists(server.data().resolve("mysql"))) {
-            Path copy = server.dir().resolve("backup");
-            backup(source, copy);
+        if (!host(server).exists(server.data().resolve("mysql"))) {
+            // mariadb-backup copies the source's files, so it runs on the source's machine; the copy then comes here
+            Host from = host(source);
+            Path taken = from == host(server)
+                    ? server.home().resolve("backup")
+                    : source.home().resolve("clone-for-" + server.id());
+            backup(source, taken);
+            Path copy = fleet.bring(from, taken, server, "backup");
             restore(server, copy);
-            host().deleteTree(copy);
+            host(server).deleteTree(copy);
+            from.deleteTree(taken);
         }
         return startReplica(server, upstream);
     }
 
     @Override
-    public Instance restoreReplica(Instance server, Path backup, Instance upstream) throws IOException, SQLException {
-        if (!host().exists(server.data().resolve("mysql"))) {
-            if (!host().exists(backup.resolve(COMPLETE))) {
-                throw new IOException("the backup " + backup.getFileName() + " is not complete; take it again");
+    public Instance restoreReplica(Instance server, LocalFleet.Backup taken, Instance upstream)
+            throws IOException, SQLException {
+        if (!host(server).exists(server.data().resolve("mysql"))) {
+            if (!taken.host().exists(taken.dir().resolve(COMPLETE))) {
+                throw new IOException("the backup " + taken.id() + " is not complete; take it again");
             }
+            Path backup = fleet.bring(taken.host(), taken.dir(), server, "backup");
             restore(server, backup);
+            if (!backup.equals(taken.dir())) {
+                host(server).deleteTree(backup);
+            }
         }
         return startReplica(server, upstream);
     }
 
     @Override
     public void backup(Instance source, Path target) throws IOException {
-        if (host().exists(target.resolve(COMPLETE))) {
+        Host host = host(source);
+        if (host.exists(target.resolve(COMPLETE))) {
             return;
         }
-        host().deleteTree(target);
-        host().mkdirs(target);
+        host.deleteTree(target);
+        host.mkdirs(target);
         Path data = target.resolve("data");
         // the password reaches mariadb-backup in an option file only this user can read, not on its command line
-        Path client = source.dir().resolve("backup-client.cnf");
+        Path client = source.home().resolve("backup-client.cnf");
         try {
-            host().writeOwnerOnly(client, "[client]\nuser = root\npassword = " + password(source) + "\n");
-            host().run(
-                            null,
-                            3600,
-                            "mariadb-backup",
-                            "--defaults-extra-file=" + client,
-                            "--backup",
-                            "--host=" + source.host(),
-                            "--port=" + source.port(),
-                            "--datadir=" + source.data(),
-                            "--target-dir=" + data);
+            host.writeOwnerOnly(client, "[client]\nuser = root\npassword = " + password(source) + "\n");
+            host.run(
+                    null,
+                    3600,
+                    "mariadb-backup",
+                    "--defaults-extra-file=" + client,
+                    "--backup",
+                    "--host=" + source.host(),
+                    "--port=" + source.port(),
+                    "--datadir=" + source.data(),
+                    "--target-dir=" + data);
         } finally {
-            host().delete(client);
+            host.delete(client);
         }
-        host().run(null, 3600, "mariadb-backup", "--prepare", "--target-dir=" + data);
-        host().write(target.resolve(COMPLETE), source.name() + "\n");
+        host.run(null, 3600, "mariadb-backup", "--prepare", "--target-dir=" + data);
+        host.write(target.resolve(COMPLETE), source.name() + "\n");
     }
 
     @Override
@@ -132,19 +180,23 @@ public final class MariadbServers implements DatabaseServers {
         String db = "`" + database.replace("`", "") + "`";
         // the account gets the password's hash: the statement never holds the password
         String hash = Sql.literal(Secrets.mariadbHash(Sql.credentials(primary).appPassword()));
-        String app = "'" + APP_USER + "'@'127.%'";
-        Sql.exec(
-                primary,
-                "CREATE DATABASE IF NOT EXISTS " + db,
-                "CREATE USER IF NOT EXISTS " + app + " IDENTIFIED BY PASSWORD " + hash,
-                "ALTER USER " + app + " IDENTIFIED BY PASSWORD " + hash,
-                "GRANT ALL PRIVILEGES ON " + db + ".* TO " + app);
+        Sql.exec(primary, "CREATE DATABASE IF NOT EXISTS " + db);
+        List<String> hosts = new java.util.ArrayList<>(List.of("127.%"));
+        hosts.addAll(networkHosts());
+        for (String h : hosts) {
+            String app = "'" + APP_USER + "'@" + Sql.literal(h);
+            Sql.exec(
+                    primary,
+                    "CREATE USER IF NOT EXISTS " + app + " IDENTIFIED BY PASSWORD " + hash,
+                    "ALTER USER " + app + " IDENTIFIED BY PASSWORD " + hash,
+                    "GRANT ALL PRIVILEGES ON " + db + ".* TO " + app);
+        }
     }
 
     @Override
     public void start(Instance server) throws IOException {
         if (!running(server)) {
-            host().spawn(server.log(), java.util.Map.of(), "mariadbd", "--defaults-file=" + config(server));
+            host(server).spawn(server.log(), java.util.Map.of(), "mariadbd", "--defaults-file=" + config(server));
         }
         try {
             Os.await(
@@ -170,25 +222,25 @@ public final class MariadbServers implements DatabaseServers {
 
     @Override
     public void stop(Instance server) throws IOException {
-        Long pid = host().pid(pidFile(server));
+        Long pid = host(server).pid(pidFile(server));
         if (pid == null) {
             return;
         }
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        host().awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
+        host(server).signal(pid, "TERM");
+        host(server).awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
     }
 
     @Override
     public boolean running(Instance server) {
-        return host().running(pidFile(server));
+        return host(server).running(pidFile(server));
     }
 
     @Override
     public void destroy(Instance server) throws IOException {
-        Long pid = host().pid(pidFile(server));
+        Long pid = host(server).pid(pidFile(server));
         if (pid != null) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            host().awaitGone(pid, Duration.ofSeconds(30), "see " + server.log());
+            host(server).signal(pid, "KILL");
+            host(server).awaitGone(pid, Duration.ofSeconds(30), "see " + server.log());
         }
     }
 
@@ -226,8 +278,9 @@ public final class MariadbServers implements DatabaseServers {
     }
 
     private void restore(Instance server, Path backup) throws IOException {
-        host().deleteTree(server.data());
-        host().run(
+        host(server).deleteTree(server.data());
+        host(server)
+                .run(
                         null,
                         3600,
                         "cp",
@@ -235,27 +288,29 @@ public final class MariadbServers implements DatabaseServers {
                         backup.resolve("data").toString(),
                         server.data().toString());
         // the position the copy ends at, kept beside the data for the replica's first start
-        host().write(
-                        server.dir().resolve(BACKUP_POSITION),
-                        host().read(backup.resolve("data").resolve("xtrabackup_binlog_info")));
+        host(server)
+                .write(
+                        server.home().resolve(BACKUP_POSITION),
+                        host(server).read(backup.resolve("data").resolve("xtrabackup_binlog_info")));
         writeConfig(server);
-        host().chown(server.dir(), user);
+        host(server).chown(server.home(), user);
     }
 
     private String backupPosition(Instance server) throws IOException {
-        Path info = server.dir().resolve(BACKUP_POSITION);
-        String[] fields = host().read(info).strip().split("\\s+");
+        Path info = server.home().resolve(BACKUP_POSITION);
+        String[] fields = host(server).read(info).strip().split("\\s+");
         return fields.length >= 3 ? fields[2] : "";
     }
 
     private void writeConfig(Instance server) throws IOException {
         String[] octets = server.host().split("\\.");
-        int serverId = Integer.parseInt(octets[2]) * 256 + Integer.parseInt(octets[3]);
+        int serverId =
+                (Integer.parseInt(octets[1]) << 16) + (Integer.parseInt(octets[2]) << 8) + Integer.parseInt(octets[3]);
         String cnf = "[mariadbd]\n"
                 + "datadir = " + server.data() + "\n"
                 + "bind-address = " + ConfigValues.host("host", server.host()) + "\n"
                 + "port = " + ConfigValues.port("port", server.port()) + "\n"
-                + "socket = " + server.dir().resolve("mysqld.sock") + "\n"
+                + "socket = " + server.home().resolve("mysqld.sock") + "\n"
                 + "pid-file = " + pidFile(server) + "\n"
                 + "log-error = " + server.log() + "\n"
                 + "user = " + user + "\n"
@@ -267,7 +322,7 @@ public final class MariadbServers implements DatabaseServers {
                 + "skip-name-resolve\n"
                 + "innodb-buffer-pool-size = 64M\n"
                 + "innodb-log-file-size = 48M\n";
-        host().write(config(server), cnf);
+        host(server).write(config(server), cnf);
     }
 
     private static String password(Instance server) throws IOException {
@@ -275,17 +330,17 @@ public final class MariadbServers implements DatabaseServers {
     }
 
     private static Path pidFile(Instance server) {
-        return server.dir().resolve("mysqld.pid");
+        return server.home().resolve("mysqld.pid");
     }
 
     private static Path config(Instance server) {
-        return server.dir().resolve("my.cnf");
+        return server.home().resolve("my.cnf");
     }
 
     private static final String BACKUP_POSITION = "backup-position";
 
-    /** Where the server runs. */
-    private Host host() {
-        return fleet.host();
+    /** The machine a server runs on. */
+    private Host host(Instance server) {
+        return fleet.hostOf(server);
     }
 }

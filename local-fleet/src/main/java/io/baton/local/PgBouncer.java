@@ -45,7 +45,7 @@ public final class PgBouncer {
 
     void writeConfig(String master) throws IOException {
         String[] hp = ConfigValues.address("master", master);
-        Path dir = path.dir();
+        Path dir = path.home();
         String ini = "[databases]\n"
                 + "* = host=" + hp[0] + " port=" + hp[1] + "\n\n"
                 + "[pgbouncer]\n"
@@ -74,7 +74,7 @@ public final class PgBouncer {
         Secrets.Credentials credentials = path.credentials();
         String users = "\"postgres\" \"" + Secrets.scramVerifier(credentials.adminPassword()) + "\"\n" + "\""
                 + PostgresServers.APP_USER + "\" \"" + Secrets.scramVerifier(credentials.appPassword()) + "\"\n";
-        Path file = path.dir().resolve("users.txt");
+        Path file = path.home().resolve("users.txt");
         if (!host().exists(file) || !host().read(file).equals(users)) {
             host().writeOwnerOnly(file, users);
         }
@@ -94,12 +94,12 @@ public final class PgBouncer {
                         30,
                         "pgbouncer",
                         "-d",
-                        path.dir().resolve("pgbouncer.ini").toString());
+                        path.home().resolve("pgbouncer.ini").toString());
         Os.await(
                 Wait.forThe("PgBouncer to open its console on " + path.address(), Duration.ofSeconds(10))
                         .every(Duration.ofMillis(50))
                         .ignoring(IOException.class),
-                "see " + path.dir().resolve("pgbouncer.log"),
+                "see " + path.home().resolve("pgbouncer.log"),
                 () -> {
                     try (AdminConsole console = AdminConsole.open(path.host(), path.port(), adminPassword())) {
                         return true;
@@ -114,17 +114,17 @@ public final class PgBouncer {
     void stop() throws IOException {
         Long pid = host().pid(pidFile());
         if (pid != null) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            host().awaitGone(pid, Duration.ofSeconds(10), "see " + path.dir().resolve("pgbouncer.log"));
+            host().signal(pid, "TERM");
+            host().awaitGone(pid, Duration.ofSeconds(10), "see " + path.home().resolve("pgbouncer.log"));
         }
     }
 
     private Path pidFile() {
-        return path.dir().resolve("pgbouncer.pid");
+        return path.home().resolve("pgbouncer.pid");
     }
 
-    /** Where the server runs. */
+    /** The machine PgBouncer runs on. */
     private Host host() {
-        return path.fleet().host();
+        return path.fleet().hostOf(path);
     }
 }

@@ -25,15 +25,16 @@ public final class PostgresServers implements DatabaseServers {
 
     @Override
     public void initPrimary(Instance server) throws IOException {
-        if (!host().exists(server.data().resolve("PG_VERSION"))) {
-            host().deleteTree(server.data());
-            host().chown(server.dir(), user);
+        if (!host(server).exists(server.data().resolve("PG_VERSION"))) {
+            host(server).deleteTree(server.data());
+            host(server).chown(server.home(), user);
             // the administrator's password reaches initdb in a file of the server's user, gone once it is stored
-            Path pwfile = server.dir().resolve("initdb-password");
+            Path pwfile = server.home().resolve("initdb-password");
             try {
-                host().writeOwnerOnly(pwfile, admin(server).password() + "\n");
-                host().chown(pwfile, user);
-                host().run(
+                host(server).writeOwnerOnly(pwfile, admin(server).password() + "\n");
+                host(server).chown(pwfile, user);
+                host(server)
+                        .run(
                                 user,
                                 120,
                                 bin("initdb"),
@@ -47,7 +48,7 @@ public final class PostgresServers implements DatabaseServers {
                                 "-E",
                                 "UTF8");
             } finally {
-                host().delete(pwfile);
+                host(server).delete(pwfile);
             }
             configure(server);
         }
@@ -58,12 +59,13 @@ public final class PostgresServers implements DatabaseServers {
     @Override
     public Instance initReplica(Instance server, Instance upstream, Instance source) throws IOException, SQLException {
         String slot = slotName(server);
-        if (!host().exists(server.data().resolve("PG_VERSION"))) {
-            host().deleteTree(server.data());
-            host().chown(server.dir(), user);
+        if (!host(server).exists(server.data().resolve("PG_VERSION"))) {
+            host(server).deleteTree(server.data());
+            host(server).chown(server.home(), user);
             dropSlot(Sql.login(upstream), upstream.address(), slot);
             // -C -S makes the slot that keeps the WAL it needs; follow() then says where it streams from
-            host().run(
+            host(server)
+                    .run(
                             user,
                             3600,
                             bin("pg_basebackup"),
@@ -87,21 +89,27 @@ public final class PostgresServers implements DatabaseServers {
     }
 
     @Override
-    public Instance restoreReplica(Instance server, Path backup, Instance upstream) throws IOException, SQLException {
+    public Instance restoreReplica(Instance server, LocalFleet.Backup taken, Instance upstream)
+            throws IOException, SQLException {
         String slot = slotName(server);
-        if (!host().exists(server.data().resolve("PG_VERSION"))) {
-            if (!host().exists(backup.resolve(COMPLETE))) {
-                throw new IOException("the backup " + backup.getFileName() + " is not complete; take it again");
+        if (!host(server).exists(server.data().resolve("PG_VERSION"))) {
+            if (!taken.host().exists(taken.dir().resolve(COMPLETE))) {
+                throw new IOException("the backup " + taken.id() + " is not complete; take it again");
             }
-            host().deleteTree(server.data());
-            host().chown(server.dir(), user);
-            host().run(
+            Path backup = fleet.bring(taken.host(), taken.dir(), server, "backup");
+            host(server).deleteTree(server.data());
+            host(server).chown(server.home(), user);
+            host(server)
+                    .run(
                             user,
                             3600,
                             "cp",
                             "-a",
                             backup.resolve("data").toString(),
                             server.data().toString());
+            if (!backup.equals(taken.dir())) {
+                host(server).deleteTree(backup);
+            }
             dropSlot(Sql.login(upstream), upstream.address(), slot);
             Sql.exec(upstream, "SELECT pg_create_physical_replication_slot(" + Sql.literal(slot) + ", true)");
             follow(server, upstream.address(), slot);
@@ -114,25 +122,26 @@ public final class PostgresServers implements DatabaseServers {
 
     @Override
     public void backup(Instance source, Path target) throws IOException {
-        if (host().exists(target.resolve(COMPLETE))) {
+        Host host = host(source);
+        if (host.exists(target.resolve(COMPLETE))) {
             return;
         }
-        host().deleteTree(target);
-        host().mkdirs(target);
-        host().chown(target, user);
-        host().run(
-                        user,
-                        3600,
-                        bin("pg_basebackup"),
-                        "-d",
-                        conninfo(source.address(), passfile(source)),
-                        "-D",
-                        target.resolve("data").toString(),
-                        "-X",
-                        "stream",
-                        "-c",
-                        "fast");
-        host().write(target.resolve(COMPLETE), source.name() + "\n");
+        host.deleteTree(target);
+        host.mkdirs(target);
+        host.chown(target, user);
+        host.run(
+                user,
+                3600,
+                bin("pg_basebackup"),
+                "-d",
+                conninfo(source.address(), passfile(source)),
+                "-D",
+                target.resolve("data").toString(),
+                "-X",
+                "stream",
+                "-c",
+                "fast");
+        host.write(target.resolve(COMPLETE), source.name() + "\n");
     }
 
     @Override
@@ -157,7 +166,8 @@ public final class PostgresServers implements DatabaseServers {
         if (running(server)) {
             return;
         }
-        host().run(
+        host(server)
+                .run(
                         user,
                         120,
                         bin("pg_ctl"),
@@ -177,17 +187,17 @@ public final class PostgresServers implements DatabaseServers {
      */
     @Override
     public void stop(Instance server) throws IOException {
-        Long pid = host().pid(pidFile(server));
-        if (pid == null || !host().alive(pid)) {
+        Long pid = host(server).pid(pidFile(server));
+        if (pid == null || !host(server).alive(pid)) {
             return;
         }
-        host().run(null, 10, "kill", "-INT", Long.toString(pid));
-        host().awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
+        host(server).run(null, 10, "kill", "-INT", Long.toString(pid));
+        host(server).awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
     }
 
     @Override
     public boolean running(Instance server) {
-        return host().running(pidFile(server));
+        return host(server).running(pidFile(server));
     }
 
     private static Path pidFile(Instance server) {
@@ -197,7 +207,7 @@ public final class PostgresServers implements DatabaseServers {
     @Override
     public void destroy(Instance server) throws IOException {
         if (running(server)) {
-            host().run(user, 60, bin("pg_ctl"), "-D", server.data().toString(), "-m", "immediate", "-w", "stop");
+            host(server).run(user, 60, bin("pg_ctl"), "-D", server.data().toString(), "-m", "immediate", "-w", "stop");
         }
         if (server.upstream() != null && server.slot() != null) {
             // the walsender lets go of the slot a moment after the replica is gone
@@ -221,7 +231,7 @@ public final class PostgresServers implements DatabaseServers {
      * machine; {@link #controlDataOfTool} gives the same from the tool, to compare.
      */
     public ControlData controlData(Instance server) throws IOException {
-        byte[] control = host().readBytes(server.data().resolve("global").resolve("pg_control"));
+        byte[] control = host(server).readBytes(server.data().resolve("global").resolve("pg_control"));
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(control).order(java.nio.ByteOrder.nativeOrder());
         int state = b.getInt(16);
         long checkpoint = b.getLong(32);
@@ -242,8 +252,8 @@ public final class PostgresServers implements DatabaseServers {
 
     /** The same as {@link #controlData}, from {@code pg_controldata}. */
     public ControlData controlDataOfTool(Instance server) throws IOException {
-        String out =
-                host().run(null, 30, bin("pg_controldata"), "-D", server.data().toString());
+        String out = host(server)
+                .run(null, 30, bin("pg_controldata"), "-D", server.data().toString());
         String state = null;
         String checkpoint = null;
         for (String line : out.split("\n")) {
@@ -282,8 +292,8 @@ public final class PostgresServers implements DatabaseServers {
     private void follow(Instance server, String upstream, String slot) throws IOException {
         Path auto = server.data().resolve("postgresql.auto.conf");
         List<String> lines = new ArrayList<>();
-        if (host().exists(auto)) {
-            for (String line : host().read(auto).lines().toList()) {
+        if (host(server).exists(auto)) {
+            for (String line : host(server).read(auto).lines().toList()) {
                 if (!line.startsWith("primary_conninfo") && !line.startsWith("primary_slot_name")) {
                     lines.add(line);
                 }
@@ -296,9 +306,9 @@ public final class PostgresServers implements DatabaseServers {
         if (slot != null) {
             lines.add("primary_slot_name = " + ConfigValues.pgConfString(ConfigValues.slot("slot", slot)));
         }
-        host().write(auto, String.join("\n", lines) + "\n");
-        host().write(server.data().resolve("standby.signal"), "");
-        host().chown(server.data(), user);
+        host(server).write(auto, String.join("\n", lines) + "\n");
+        host(server).write(server.data().resolve("standby.signal"), "");
+        host(server).chown(server.data(), user);
     }
 
     private void configure(Instance server) throws IOException {
@@ -316,14 +326,18 @@ public final class PostgresServers implements DatabaseServers {
                 + "wal_keep_size = '512MB'\n"
                 + "hot_standby = on\n"
                 + "shared_buffers = '32MB'\n";
-        host().append(conf, settings);
+        host(server).append(conf, settings);
         Path hba = server.data().resolve("pg_hba.conf");
-        host().append(
-                        hba,
-                        "\n# Baton local cloud: loopback only, with the deployment's passwords\n"
-                                + "host all all 127.0.0.0/8 scram-sha-256\n"
-                                + "host replication all 127.0.0.0/8 scram-sha-256\n");
-        host().chown(server.data(), user);
+        StringBuilder lines =
+                new StringBuilder("\n# Baton local cloud: its client networks only, with the deployment's passwords\n");
+        for (String network : fleet.settings().clientNetworks()) {
+            String[] n = ConfigValues.network("client network", network);
+            String cidr = n[0] + "/" + network.substring(network.indexOf('/') + 1);
+            lines.append("host all all ").append(cidr).append(" scram-sha-256\n");
+            lines.append("host replication all ").append(cidr).append(" scram-sha-256\n");
+        }
+        host(server).append(hba, lines.toString());
+        host(server).chown(server.data(), user);
     }
 
     /**
@@ -332,9 +346,9 @@ public final class PostgresServers implements DatabaseServers {
      * server is set up, so that it always holds the deployment's password.
      */
     private Path passfile(Instance server) throws IOException {
-        Path file = server.dir().resolve("pgpass");
-        host().writeOwnerOnly(file, "*:*:*:postgres:" + admin(server).password() + "\n");
-        host().chown(file, user);
+        Path file = server.home().resolve("pgpass");
+        host(server).writeOwnerOnly(file, "*:*:*:postgres:" + admin(server).password() + "\n");
+        host(server).chown(file, user);
         return file;
     }
 
@@ -378,8 +392,8 @@ public final class PostgresServers implements DatabaseServers {
         return fleet.settings().postgresBin().resolve(tool).toString();
     }
 
-    /** Where the server runs. */
-    private Host host() {
-        return fleet.host();
+    /** The machine a server runs on. */
+    private Host host(Instance server) {
+        return fleet.hostOf(server);
     }
 }

@@ -126,8 +126,8 @@ public final class SshHost implements Host {
         return s;
     }
 
-    /** Runs a shell command line; returns its exit status and output (standard error included). */
-    private Result exec(String line, byte[] input, long timeoutSeconds) throws IOException {
+    /** Waits for one of the connection's channels; the caller releases it. */
+    private void acquireChannel(long timeoutSeconds) throws IOException {
         try {
             if (!channels.tryAcquire(timeoutSeconds, TimeUnit.SECONDS)) {
                 throw new IOException("no free SSH channel to " + target + " within " + timeoutSeconds + " s");
@@ -136,6 +136,11 @@ public final class SshHost implements Host {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for an SSH channel", e);
         }
+    }
+
+    /** Runs a shell command line; returns its exit status and output (standard error included). */
+    private Result exec(String line, byte[] input, long timeoutSeconds) throws IOException {
+        acquireChannel(timeoutSeconds);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (ChannelExec channel = session().createExecChannel(line)) {
@@ -271,6 +276,65 @@ public final class SshHost implements Host {
                 "socat -t 5 - " + quote(List.of("UNIX-CONNECT:" + socket)),
                 request.getBytes(StandardCharsets.UTF_8),
                 30);
+    }
+
+    @Override
+    public void exportTree(Path dir, java.io.OutputStream out, long timeoutSeconds) throws IOException {
+        stream("tar -C " + quote(dir) + " -cf - .", true, timeoutSeconds, channel -> {
+            channel.getInvertedIn().close();
+            try (java.io.InputStream archive = channel.getInvertedOut()) {
+                archive.transferTo(out);
+            }
+        });
+    }
+
+    @Override
+    public void importTree(Path dir, java.io.InputStream in, long timeoutSeconds) throws IOException {
+        stream("mkdir -p " + quote(dir) + " && tar -C " + quote(dir) + " -xf -", false, timeoutSeconds, channel -> {
+            try (java.io.OutputStream stdin = channel.getInvertedIn()) {
+                in.transferTo(stdin);
+            }
+        });
+    }
+
+    private interface Pump {
+        void run(ChannelExec channel) throws IOException;
+    }
+
+    /**
+     * Runs a command whose standard input or output is a stream of any size, moved by {@code pump} with the SSH
+     * channel's flow control ({@code output}: the pump reads the command's output, else it is kept for the error
+     * message); a deadline closes the channel, which ends the pump.
+     */
+    private void stream(String line, boolean output, long timeoutSeconds, Pump pump) throws IOException {
+        acquireChannel(timeoutSeconds);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ChannelExec channel = session().createExecChannel(line)) {
+            channel.setErr(err);
+            if (!output) {
+                channel.setOut(err);
+            }
+            var deadline = java.util.concurrent.CompletableFuture.delayedExecutor(timeoutSeconds, TimeUnit.SECONDS);
+            var cut = java.util.concurrent.CompletableFuture.runAsync(() -> channel.close(true), deadline);
+            try {
+                channel.open().verify(target.connectTimeout());
+                synchronized (this) {
+                    commands++;
+                }
+                pump.run(channel);
+                channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), TimeUnit.SECONDS.toMillis(timeoutSeconds));
+            } finally {
+                cut.cancel(false);
+            }
+            Integer status = channel.getExitStatus();
+            if (status == null || status != 0) {
+                throw new IOException("`" + shorten(line) + "` on " + target
+                        + (status == null ? " was cut off" : " exited with " + status) + ": "
+                        + Os.tail(err.toString(StandardCharsets.UTF_8)));
+            }
+        } finally {
+            channels.release();
+        }
     }
 
     @Override

@@ -15,10 +15,26 @@ import java.util.Properties;
  * master's address itself, which Baton publishes and moves.
  *
  * @param host where applications connect
+ * @param dir where Baton keeps its record
+ * @param machine the SSH target of the machine PgBouncer runs on; null for the fleet's one host
+ * @param home PgBouncer's directory on that machine; {@code dir} when it has no machine
  */
-public record WritePath(LocalFleet fleet, String deployment, String engine, String host, int port, Path dir) {
+public record WritePath(
+        LocalFleet fleet,
+        String deployment,
+        String engine,
+        String host,
+        int port,
+        Path dir,
+        String machine,
+        Path home) {
 
     static final String FILE = "write-path.properties";
+
+    /** PgBouncer's directory on its machine. */
+    public Path home() {
+        return home == null ? dir : home;
+    }
 
     public String address() {
         return host + ":" + port;
@@ -91,10 +107,14 @@ public record WritePath(LocalFleet fleet, String deployment, String engine, Stri
         p.setProperty("host", host);
         p.setProperty("port", Integer.toString(port));
         p.setProperty("target", master);
+        if (machine != null) {
+            p.setProperty("machine", machine);
+            p.setProperty("home", home().toString());
+        }
         if (pooled()) {
             pgbouncer().writeConfig(master);
             pgbouncer().writeUsers();
-            Os.chown(dir, fleet.settings().postgresUser());
+            fleet.hostOf(this).chown(home(), fleet.settings().postgresUser());
         }
         save(p);
         if (pooled()) {
@@ -135,6 +155,8 @@ public record WritePath(LocalFleet fleet, String deployment, String engine, Stri
                 p.getProperty("engine"),
                 p.getProperty("host"),
                 Integer.parseInt(p.getProperty("port")),
-                dir);
+                dir,
+                p.getProperty("machine"),
+                p.getProperty("home") == null ? null : Path.of(p.getProperty("home")));
     }
 }

@@ -29,6 +29,34 @@ class ConfigValuesTest {
                 .hasMessageNotContaining("\n");
     }
 
+    @Test
+    void aClientNetworkIsAnIpv4CidrGivenAsAddressAndNetmask() {
+        assertThat(ConfigValues.network("n", "10.0.0.0/16")).containsExactly("10.0.0.0", "255.255.0.0");
+        assertThat(ConfigValues.network("n", "192.168.7.9/24")).containsExactly("192.168.7.0", "255.255.255.0");
+        assertThat(ConfigValues.network("n", "127.0.0.0/8")).containsExactly("127.0.0.0", "255.0.0.0");
+        assertThat(ConfigValues.network("n", "10.1.2.3/32")).containsExactly("10.1.2.3", "255.255.255.255");
+        assertThat(ConfigValues.network("n", "0.0.0.0/0")).containsExactly("0.0.0.0", "0.0.0.0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "10.0.0.0",
+                "10.0.0.0/33",
+                "10.0.0.256/24",
+                "10.0.0/24",
+                "10.0.0.0/24 trust",
+                "10.0.0.0/24\nhost all all 0.0.0.0/0 trust",
+                "'10.0.0.0/24'",
+                "all"
+            })
+    void anythingElseIsRefusedAsAClientNetwork(String network) {
+        assertThatThrownBy(() -> ConfigValues.network("client network", network))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nothing written")
+                .hasMessageNotContaining("\n");
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {

@@ -42,9 +42,7 @@ class LocalFleetTest {
     @ParameterizedTest
     @ValueSource(strings = {Engines.POSTGRESQL, Engines.MARIADB})
     void theSameOverSsh(String engine) throws Exception {
-        RealServers.assumeInstalled(engine);
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                io.baton.infra.OpenSshServer.available(), io.baton.infra.OpenSshServer.MISSING);
+        assumeSsh(engine);
         try (io.baton.infra.OpenSshServer sshd = io.baton.infra.OpenSshServer.start();
                 SshHost host = new SshHost(SshHost.Target.parse(
                         sshd.target(), sshd.clientKey(), sshd.knownHosts(), Duration.ofSeconds(10)))) {
@@ -54,6 +52,88 @@ class LocalFleetTest {
             assertThat(host.commands()).as("operations made over SSH").isGreaterThan(20);
             fleet.stopAll();
         }
+    }
+
+    /**
+     * The same on a fleet of separate machines: four addresses of one sshd, each a machine with its own directory for
+     * Baton's servers, none under Baton's. Each server lands on its own machine and listens on its address; the
+     * backup stays on the machine it was taken on and the server made from it gets a copy through Baton; nothing of
+     * the servers is kept in Baton's directory, which holds only their records.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {Engines.POSTGRESQL, Engines.MARIADB})
+    void theSameAcrossSeparateMachines(String engine) throws Exception {
+        assumeSsh(engine);
+        List<String> addresses = List.of("127.0.41.1", "127.0.41.2", "127.0.41.3", "127.0.41.4");
+        List<Machine> machines = new java.util.ArrayList<>();
+        try (io.baton.infra.OpenSshServer sshd = io.baton.infra.OpenSshServer.start(addresses)) {
+            for (String a : addresses) {
+                Path home = RealServers.freshRoot("machine-" + a);
+                machines.add(Machine.connect(
+                        sshd.target(a) + "=" + home,
+                        null,
+                        sshd.clientKey(),
+                        sshd.knownHosts(),
+                        Duration.ofSeconds(10)));
+            }
+            LocalFleet.Settings defaults = LocalFleet.Settings.defaults();
+            // the machines' own network besides loopback: the servers must take it (pg_hba, MariaDB's accounts)
+            LocalFleet.Settings settings = new LocalFleet.Settings(
+                    defaults.postgresBin(),
+                    defaults.postgresUser(),
+                    defaults.mariadbUser(),
+                    null,
+                    List.of(LocalFleet.LOOPBACK, "127.0.41.0/24"));
+            LocalFleet onMachines =
+                    new LocalFleet(RealServers.freshRoot("machines-" + engine), settings, LocalHost.INSTANCE, machines);
+            shareEveryWrite(engine, onMachines);
+
+            List<Instance> servers = fleet.all();
+            assertThat(servers)
+                    .extracting(Instance::host)
+                    .doesNotHaveDuplicates()
+                    .allMatch(addresses::contains);
+            for (Instance i : servers) {
+                Machine m = machines.stream()
+                        .filter(x -> x.target().equals(i.machine()))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(i.host()).isEqualTo(m.address());
+                assertThat(i.home()).startsWith(m.root());
+                assertThat(i.data()).as("%s's data, on its machine", i.name()).isDirectory();
+            }
+            LocalFleet.Backup backup = fleet.backup("b1");
+            Instance slave = fleet.find("s").orElseThrow();
+            assertThat(backup.host())
+                    .as("the backup stays on the machine of the server it is of")
+                    .isSameAs(fleet.hostOf(slave));
+            assertThat(backup.dir().resolve(DatabaseServers.COMPLETE)).isRegularFile();
+            try (Stream<Path> files = Files.walk(fleet.root())) {
+                assertThat(files.filter(f -> f.getFileName()
+                                .toString()
+                                .matches("PG_VERSION|ibdata1|postgresql.conf|my.cnf|pgbouncer.ini|server.log")))
+                        .as("server files in Baton's own directory")
+                        .isEmpty();
+            }
+            assertThat(machines)
+                    .as("machines that ran a command")
+                    .filteredOn(m -> ((SshHost) m.host()).commands() > 0)
+                    .hasSizeGreaterThanOrEqualTo(3);
+            fleet.deleteBackup("b1");
+            assertThat(backup.dir()).doesNotExist();
+            fleet.stopAll();
+        } finally {
+            for (Machine m : machines) {
+                m.host().close();
+                Os.deleteTree(m.root());
+            }
+        }
+    }
+
+    private static void assumeSsh(String engine) {
+        RealServers.assumeInstalled(engine);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                io.baton.infra.OpenSshServer.available(), io.baton.infra.OpenSshServer.MISSING);
     }
 
     private void shareEveryWrite(String engine, LocalFleet local) throws Exception {
@@ -76,7 +156,7 @@ class LocalFleetTest {
         assertThat(slave.upstream()).isEqualTo(master.address());
         write(engine, path.address(), 2);
 
-        servers.backup(slave, fleet.backup("b1"));
+        servers.backup(slave, fleet.backupOf(slave, "b1").dir());
         Instance third = servers.restoreReplica(fleet.create("t", "db-3", "shop", engine), fleet.backup("b1"), master);
         write(engine, path.address(), 3);
 
@@ -100,6 +180,7 @@ class LocalFleetTest {
 
         fleet.destroy("t");
         assertThat(Files.exists(third.dir())).isFalse();
+        assertThat(fleet.hostOf(third).exists(third.home())).isFalse();
         if (Engines.POSTGRESQL.equals(engine)) {
             assertThat(Sql.one(master, "SELECT count(*) FROM pg_replication_slots"))
                     .as("the destroyed replica's slot is dropped")
@@ -146,7 +227,9 @@ class LocalFleetTest {
         assertThat(Files.getPosixFilePermissions(secrets)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         assertThat(Files.getPosixFilePermissions(secrets.resolve("shop.properties")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        try (Stream<Path> files = Files.walk(fleet.root())) {
+        List<Path> roots = new java.util.ArrayList<>(List.of(fleet.root()));
+        fleet.machines().forEach(m -> roots.add(m.root()));
+        try (Stream<Path> files = roots.stream().flatMap(LocalFleetTest::walk)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String name = file.getFileName().toString();
                 boolean holdsPasswords = file.startsWith(secrets)
@@ -167,6 +250,14 @@ class LocalFleetTest {
                             .doesNotContain(admin.password());
                 }
             }
+        }
+    }
+
+    private static Stream<Path> walk(Path root) {
+        try {
+            return Files.walk(root);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +94,52 @@ class SshHostTest {
         host.deleteTree(dir.resolve("a"));
         assertThat(dir.resolve("a")).doesNotExist();
         assertThatThrownBy(() -> host.deleteTree(Path.of("/tmp"))).hasMessageContaining("too near the root");
+    }
+
+    /**
+     * A tree goes from one host to another through this process, both ways, larger than the pipe and the SSH
+     * window, with its modes; one whose source fails leaves nothing where the copy was to be, and a copy replaces
+     * what was there.
+     */
+    @Test
+    void treesAreCopiedBetweenHostsWholeOrNotAtAll() throws Exception {
+        Path source = dir.resolve("tree");
+        Files.createDirectories(source.resolve("sub"));
+        byte[] big = new byte[5 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(big);
+        Files.write(source.resolve("sub").resolve("big.bin"), big);
+        Files.writeString(source.resolve("secret"), "only mine\n");
+        Files.setPosixFilePermissions(source.resolve("secret"), PosixFilePermissions.fromString("rw-------"));
+
+        Path here = dir.resolve("copied-here");
+        Files.createDirectories(here);
+        Files.writeString(here.resolve("stale"), "from before");
+        Host.copyTree(host, source, LocalHost.INSTANCE, here, 60);
+        Path there = dir.resolve("copied-there");
+        Host.copyTree(LocalHost.INSTANCE, here, host, there, 60);
+        for (Path copy : List.of(here, there)) {
+            assertThat(Files.readAllBytes(copy.resolve("sub").resolve("big.bin")))
+                    .isEqualTo(big);
+            assertThat(Files.getPosixFilePermissions(copy.resolve("secret")))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(copy.resolve("stale")).as("what the copy replaced").doesNotExist();
+        }
+
+        Path nowhere = dir.resolve("not-copied");
+        assertThatThrownBy(() -> Host.copyTree(host, dir.resolve("no-such-tree"), LocalHost.INSTANCE, nowhere, 60))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no-such-tree")
+                .hasMessageContaining(sshd.target());
+        assertThat(nowhere).as("a copy that failed").doesNotExist();
+    }
+
+    @Test
+    void aSignalReachesAProcessOnTheHost() throws Exception {
+        long pid = host.spawn(dir.resolve("signalled.log"), Map.of(), "sleep", "60");
+        host.signal(pid, "TERM");
+        host.awaitGone(pid, Duration.ofSeconds(10), null);
+        host.signal(pid, "TERM"); // gone already: nothing to do
+        assertThatThrownBy(() -> host.signal(pid, "TERM; reboot")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

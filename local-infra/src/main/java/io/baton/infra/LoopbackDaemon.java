@@ -23,8 +23,12 @@ final class LoopbackDaemon {
         }
     }
 
-    /** Starts {@code command} and returns once it accepts connections on {@code port}; stops it when it does not. */
-    static Process start(String name, List<String> command, Path log, int port, Duration timeout) throws Exception {
+    /**
+     * Starts {@code command} and returns once it accepts connections at {@code address}:{@code port}; stops it when it
+     * does not.
+     */
+    static Process start(String name, List<String> command, Path log, String address, int port, Duration timeout)
+            throws Exception {
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -38,7 +42,7 @@ final class LoopbackDaemon {
                             throw new IllegalStateException(name + " exited: " + Files.readString(log));
                         }
                         try (Socket s = new Socket()) {
-                            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                            s.connect(new InetSocketAddress(address, port), 200);
                             return true;
                         } catch (IOException notYet) {
                             return false;

@@ -57,6 +57,7 @@ public final class MotoServer implements AutoCloseable {
                 "moto",
                 List.of("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port)),
                 log,
+                "127.0.0.1",
                 port,
                 Duration.ofSeconds(30));
         return new MotoServer(p, port);

@@ -19,11 +19,13 @@ public final class OpenSshServer implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int port;
+    private final List<String> addresses;
 
-    private OpenSshServer(Process process, Path dir, int port) {
+    private OpenSshServer(Process process, Path dir, int port, List<String> addresses) {
         this.process = process;
         this.dir = dir;
         this.port = port;
+        this.addresses = List.copyOf(addresses);
     }
 
     /**
@@ -43,20 +45,33 @@ public final class OpenSshServer implements AutoCloseable {
     public static final String MISSING = "no " + SSHD + " (openssh-server) to run as root; the SSH tests need one";
 
     public static OpenSshServer start() throws Exception {
+        return start(List.of("127.0.0.1"));
+    }
+
+    /**
+     * One sshd listening on each of these loopback addresses, at the same port: to the tests, each address is a
+     * machine of its own (the known-hosts file names the key for each).
+     */
+    public static OpenSshServer start(List<String> addresses) throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "baton-sshd-");
         keygen(dir.resolve("host_key"));
         keygen(dir.resolve("client_key"));
         Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
         int port = LoopbackDaemon.freePort();
         String[] hostKey = Files.readString(dir.resolve("host_key.pub")).strip().split("\\s+");
-        Files.writeString(
-                dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey[0] + " " + hostKey[1] + "\n");
+        StringBuilder known = new StringBuilder();
+        for (String a : addresses) {
+            known.append("[" + a + "]:" + port + " " + hostKey[0] + " " + hostKey[1] + "\n");
+        }
+        Files.writeString(dir.resolve("known_hosts"), known.toString());
         Files.writeString(
                 dir.resolve("sshd_config"),
                 String.join(
                         "\n",
                         "Port " + port,
-                        "ListenAddress 127.0.0.1",
+                        addresses.stream()
+                                .map(a -> "ListenAddress " + a)
+                                .collect(java.util.stream.Collectors.joining("\n")),
                         "HostKey " + dir.resolve("host_key"),
                         "PidFile " + dir.resolve("sshd.pid"),
                         "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
@@ -84,9 +99,10 @@ public final class OpenSshServer implements AutoCloseable {
                         "-f",
                         dir.resolve("sshd_config").toString()),
                 dir.resolve("sshd.log"),
+                addresses.get(0),
                 port,
                 Duration.ofSeconds(20));
-        return new OpenSshServer(p, dir, port);
+        return new OpenSshServer(p, dir, port, addresses);
     }
 
     private static void keygen(Path file) throws IOException, InterruptedException {
@@ -111,9 +127,14 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
-    /** {@code root@127.0.0.1:port}. */
+    /** {@code root@127.0.0.1:port}: the first address it listens on. */
     public String target() {
-        return "root@127.0.0.1:" + port;
+        return target(addresses.get(0));
+    }
+
+    /** {@code root@address:port}. */
+    public String target(String address) {
+        return "root@" + address + ":" + port;
     }
 
     public int port() {

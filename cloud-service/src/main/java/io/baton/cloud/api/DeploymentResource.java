@@ -33,6 +33,8 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class DeploymentResource {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DeploymentResource.class);
+
     public record SnapshotView(String id, String serverId, String createdBy, int progress, Instant createdAt) {}
 
     private final Deployments deployments;
@@ -62,6 +64,7 @@ public class DeploymentResource {
         try {
             provider.provision(registered).forEach((id, address) -> servers.placed(null, id, address));
         } catch (Exception e) {
+            LOG.warnf(e, "deployment %s was not registered: its servers could not be started", registered.name());
             try {
                 provider.unprovision(registered);
             } catch (Exception cleanup) {

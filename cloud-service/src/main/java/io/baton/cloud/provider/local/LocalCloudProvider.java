@@ -117,18 +117,21 @@ public class LocalCloudProvider implements CloudProvider {
     @Override
     public void startSnapshot(ServerView server, String snapshotId, String upgradeId, boolean kept) throws Exception {
         Instance instance = instance(server);
-        fleet.servers(instance).backup(instance, fleet.backup(snapshotId));
+        // taken on the server's own machine, where it stays; a server made from it later gets a copy
+        fleet.servers(instance)
+                .backup(instance, fleet.backupOf(instance, snapshotId).dir());
     }
 
     @Override
     public int snapshotProgress(String snapshotId) throws IOException {
         // the backup is taken whole by startSnapshot; one cut short by a restart is taken again
-        return fleet.host().exists(fleet.backup(snapshotId).resolve(DatabaseServers.COMPLETE)) ? 100 : 0;
+        LocalFleet.Backup backup = fleet.backup(snapshotId);
+        return backup.host().exists(backup.dir().resolve(DatabaseServers.COMPLETE)) ? 100 : 0;
     }
 
     @Override
     public void deleteSnapshot(String snapshotId) throws IOException {
-        fleet.host().deleteTree(fleet.backup(snapshotId));
+        fleet.deleteBackup(snapshotId);
     }
 
     @Override
