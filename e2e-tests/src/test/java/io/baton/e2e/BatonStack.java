@@ -109,7 +109,10 @@ final class BatonStack {
 
     private static io.baton.infra.OpenSshServer sshd;
 
-    /** Machines of the fleet over SSH: both runbooks at once hold at most six application servers on one port. */
+    /**
+     * Machines of the fleet over SSH: the application runbook holds seven servers on port 8080 at its peak (three
+     * old, three new, the balancer).
+     */
     private static final int MACHINES = 8;
 
     private static final List<Path> machineRoots = new ArrayList<>();

@@ -184,7 +184,7 @@ public final class LocalFleet {
         int port = Engines.port(e);
         Path dir = root.resolve("instances").resolve(id);
         Files.createDirectories(dir);
-        Placement at = place(port);
+        Placement at = place(port, id);
         Path home = at.machine() == null ? null : at.machine().home("instances", id);
         if (home != null) {
             at.machine().host().mkdirs(home);
@@ -366,7 +366,7 @@ public final class LocalFleet {
         Files.createDirectories(dir);
         WritePath path;
         if (Engines.POSTGRESQL.equals(master.engine())) {
-            Placement at = place(PgBouncer.PORT);
+            Placement at = place(PgBouncer.PORT, "write-path-" + deployment);
             Path home = at.machine() == null ? null : at.machine().home("write-paths", deployment);
             if (home != null) {
                 at.machine().host().mkdirs(home);
@@ -451,21 +451,33 @@ public final class LocalFleet {
 
     /**
      * The first machine where {@code port} is not held by a server of this fleet; without machines, a free loopback
-     * address.
+     * address. The marker that holds the place names its holder ({@code owner}), written whole before it is linked
+     * into place: a launch made again after its process died between the marker and the server's record finds its
+     * own place again instead of leaving it held by no one.
      */
-    private Placement place(int port) throws IOException {
+    private Placement place(int port, String owner) throws IOException {
         if (machines.isEmpty()) {
             return new Placement(allocateHost(port), null);
         }
         Path hosts = root.resolve("hosts");
         Files.createDirectories(hosts);
-        for (Machine m : machines) {
-            try {
-                Files.createFile(hosts.resolve(marker(m.address(), port, m.target())));
-                return new Placement(m.address(), m);
-            } catch (FileAlreadyExistsException taken) {
-                // a server of the fleet listens there already
+        Path claim = Files.createTempFile(hosts, "claim-", ".tmp");
+        try {
+            Files.writeString(claim, owner);
+            for (Machine m : machines) {
+                Path marker = hosts.resolve(marker(m.address(), port, m.target()));
+                try {
+                    Files.createLink(marker, claim);
+                    return new Placement(m.address(), m);
+                } catch (FileAlreadyExistsException taken) {
+                    if (owner.equals(Files.readString(marker))) {
+                        return new Placement(m.address(), m);
+                    }
+                    // another server of the fleet listens there
+                }
             }
+        } finally {
+            Files.deleteIfExists(claim);
         }
         throw new IOException("every machine of baton.local.machines has a server on port " + port + " already ("
                 + machines.size() + " machines): add a machine, or remove a server that is no longer needed");

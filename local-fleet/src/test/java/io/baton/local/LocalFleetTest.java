@@ -130,6 +130,71 @@ class LocalFleetTest {
         }
     }
 
+    /**
+     * Placement on machines (this machine standing in for each, with a directory of its own): a server goes to the
+     * first machine where its engine's port is free, a machine freed by a destroyed server takes the next one, a
+     * fleet with every machine taken says so and makes nothing, and a server on a machine the configuration no longer
+     * lists is refused rather than looked for here.
+     */
+    @org.junit.jupiter.api.Test
+    void serversArePlacedOnTheFirstMachineWhereTheirPortIsFree() throws Exception {
+        List<Machine> machines = new java.util.ArrayList<>();
+        for (String a : List.of("127.0.43.1", "127.0.43.2")) {
+            machines.add(new Machine("root@" + a + ":22", a, RealServers.freshRoot("placed-" + a), LocalHost.INSTANCE));
+        }
+        fleet = new LocalFleet(
+                RealServers.freshRoot("placement"), LocalFleet.Settings.defaults(), LocalHost.INSTANCE, machines);
+        try {
+            fleet.prepare();
+            Instance first = fleet.create("p1", "db-1", "shop", Engines.POSTGRESQL);
+            Instance second = fleet.create("p2", "db-2", "shop", Engines.POSTGRESQL);
+            Instance maria = fleet.create("m1", "db-1", "other", Engines.MARIADB);
+            assertThat(List.of(first, second, maria))
+                    .extracting(Instance::address)
+                    .containsExactly("127.0.43.1:5432", "127.0.43.2:5432", "127.0.43.1:3306");
+            assertThat(first.home())
+                    .isEqualTo(machines.get(0).root().resolve("instances").resolve("p1"));
+            assertThat(first.home()).isDirectory();
+            assertThat(fleet.find("p1").orElseThrow()).isEqualTo(first);
+
+            assertThatThrownBy(() -> fleet.create("p3", "db-3", "shop", Engines.POSTGRESQL))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("every machine of baton.local.machines has a server on port 5432")
+                    .hasMessageContaining("add a machine");
+            assertThat(fleet.find("p3")).as("a server that could not be placed").isEmpty();
+
+            // a launch whose process died after it took its place, before the record: made again, the same place
+            Files.delete(first.dir().resolve(Instance.FILE));
+            assertThat(fleet.create("p1", "db-1", "shop", Engines.POSTGRESQL).address())
+                    .isEqualTo("127.0.43.1:5432");
+
+            fleet.destroy("p1");
+            assertThat(first.home()).doesNotExist();
+            assertThat(fleet.create("p3", "db-3", "shop", Engines.POSTGRESQL).address())
+                    .isEqualTo("127.0.43.1:5432");
+
+            LocalFleet without = new LocalFleet(fleet.root(), LocalFleet.Settings.defaults());
+            assertThatThrownBy(() -> without.hostOf(second))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("root@127.0.43.2:22")
+                    .hasMessageContaining("baton.local.machines does not list");
+        } finally {
+            for (Machine m : machines) {
+                Os.deleteTree(m.root());
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMachineIsNamedByItsIpv4AddressWithAnAbsoluteDirectory() {
+        Path key = Path.of("/nonexistent/key");
+        for (String bad : List.of("root@db-1.example.com:22", "root@10.0.0.5=relative/dir", "root@10.0.0.5=/")) {
+            assertThatThrownBy(() -> Machine.connect(bad, Path.of("/var/lib/baton"), key, key, Duration.ofSeconds(1)))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     private static void assumeSsh(String engine) {
         RealServers.assumeInstalled(engine);
         org.junit.jupiter.api.Assumptions.assumeTrue(

@@ -116,7 +116,11 @@ class SshHostTest {
         Files.writeString(here.resolve("stale"), "from before");
         Host.copyTree(host, source, LocalHost.INSTANCE, here, 60);
         Path there = dir.resolve("copied-there");
+        // what a copy cut short (its process killed) left beside the target: made again, not taken for whole
+        Files.createDirectories(dir.resolve("copied-there.partial"));
+        Files.writeString(dir.resolve("copied-there.partial").resolve("stale"), "half a copy");
         Host.copyTree(LocalHost.INSTANCE, here, host, there, 60);
+        assertThat(dir.resolve("copied-there.partial")).doesNotExist();
         for (Path copy : List.of(here, there)) {
             assertThat(Files.readAllBytes(copy.resolve("sub").resolve("big.bin")))
                     .isEqualTo(big);
