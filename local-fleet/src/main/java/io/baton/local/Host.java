@@ -77,6 +77,19 @@ public interface Host extends AutoCloseable {
         }
     }
 
+    /**
+     * Stops the process whose pid is at the start of {@code pidFile}: sends it {@code signal} and waits until it has
+     * gone; no file, no number or no such process is nothing to do. A switchover's fence waits on this.
+     */
+    default void stop(Path pidFile, String signal, Duration timeout, String hint) throws IOException {
+        Long pid = pid(pidFile);
+        if (pid == null || !alive(pid)) {
+            return;
+        }
+        signal(pid, signal);
+        awaitGone(pid, timeout, hint);
+    }
+
     /** Writes a tar archive of everything under {@code dir} to {@code out}. */
     void exportTree(Path dir, java.io.OutputStream out, long timeoutSeconds) throws IOException;
 

@@ -222,12 +222,7 @@ public final class MariadbServers implements DatabaseServers {
 
     @Override
     public void stop(Instance server) throws IOException {
-        Long pid = host(server).pid(pidFile(server));
-        if (pid == null) {
-            return;
-        }
-        host(server).signal(pid, "TERM");
-        host(server).awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
+        host(server).stop(pidFile(server), "TERM", Duration.ofSeconds(120), "see " + server.log());
     }
 
     @Override

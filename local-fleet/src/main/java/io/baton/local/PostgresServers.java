@@ -187,12 +187,7 @@ public final class PostgresServers implements DatabaseServers {
      */
     @Override
     public void stop(Instance server) throws IOException {
-        Long pid = host(server).pid(pidFile(server));
-        if (pid == null || !host(server).alive(pid)) {
-            return;
-        }
-        host(server).run(null, 10, "kill", "-INT", Long.toString(pid));
-        host(server).awaitGone(pid, Duration.ofSeconds(120), "see " + server.log());
+        host(server).stop(pidFile(server), "INT", Duration.ofSeconds(120), "see " + server.log());
     }
 
     @Override

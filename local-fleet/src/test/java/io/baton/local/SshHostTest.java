@@ -144,6 +144,23 @@ class SshHostTest {
         host.awaitGone(pid, Duration.ofSeconds(10), null);
         host.signal(pid, "TERM"); // gone already: nothing to do
         assertThatThrownBy(() -> host.signal(pid, "TERM; reboot")).isInstanceOf(IllegalArgumentException.class);
+
+        // read, signal and wait in one command: stopped; stopped again or without a pid file, nothing to do
+        long daemon = host.spawn(dir.resolve("stopped.log"), Map.of(), "sleep", "60");
+        Path pidFile = dir.resolve("stopped.pid");
+        host.write(pidFile, daemon + "\nother lines a server writes\n");
+        host.stop(pidFile, "TERM", Duration.ofSeconds(10), null);
+        assertThat(host.alive(daemon)).isFalse();
+        host.stop(pidFile, "TERM", Duration.ofSeconds(10), null);
+        host.stop(dir.resolve("no-such.pid"), "TERM", Duration.ofSeconds(10), null);
+        // one that ignores the signal is reported with the hint once the deadline passes
+        long stubborn = host.spawn(dir.resolve("stubborn.log"), Map.of(), "sh", "-c", "trap '' TERM; sleep 60");
+        host.write(pidFile, stubborn + "\n");
+        assertThatThrownBy(() -> host.stop(pidFile, "TERM", Duration.ofSeconds(1), "see its log"))
+                .hasMessageContaining("did not exit within")
+                .hasMessageContaining("see its log");
+        host.stop(pidFile, "KILL", Duration.ofSeconds(10), null);
+        assertThat(host.alive(stubborn)).isFalse();
     }
 
     @Test
