@@ -110,10 +110,12 @@ final class BatonStack {
     private static io.baton.infra.OpenSshServer sshd;
 
     /**
-     * Machines of the fleet over SSH: the application runbook holds seven servers on port 8080 at its peak (three
-     * old, three new, the balancer).
+     * Machines of the fleet over SSH. A deployment's servers stay until the class ends: the database tests leave up to
+     * eight PostgreSQL pairs on port 5432 (and two more servers at an upgrade's peak); the application tests eleven
+     * servers on port 8080 at their peak (four of the first site, three old and three new and a balancer of the
+     * second).
      */
-    private static final int MACHINES = 8;
+    private static final int MACHINES = 24;
 
     private static final List<Path> machineRoots = new ArrayList<>();
 

@@ -16,13 +16,16 @@ public final class OpenSshServer implements AutoCloseable {
 
     static final Path SSHD = Path.of("/usr/sbin/sshd");
 
-    private final Process process;
+    /** sshd listens on at most 16 addresses (its MAX_LISTEN_SOCKS): one process per group of them. */
+    private static final int ADDRESSES_PER_PROCESS = 16;
+
+    private final List<Process> processes;
     private final Path dir;
     private final int port;
     private final List<String> addresses;
 
-    private OpenSshServer(Process process, Path dir, int port, List<String> addresses) {
-        this.process = process;
+    private OpenSshServer(List<Process> processes, Path dir, int port, List<String> addresses) {
+        this.processes = List.copyOf(processes);
         this.dir = dir;
         this.port = port;
         this.addresses = List.copyOf(addresses);
@@ -64,45 +67,51 @@ public final class OpenSshServer implements AutoCloseable {
             known.append("[" + a + "]:" + port + " " + hostKey[0] + " " + hostKey[1] + "\n");
         }
         Files.writeString(dir.resolve("known_hosts"), known.toString());
-        Files.writeString(
-                dir.resolve("sshd_config"),
-                String.join(
-                        "\n",
-                        "Port " + port,
-                        addresses.stream()
-                                .map(a -> "ListenAddress " + a)
-                                .collect(java.util.stream.Collectors.joining("\n")),
-                        "HostKey " + dir.resolve("host_key"),
-                        "PidFile " + dir.resolve("sshd.pid"),
-                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-                        "PubkeyAuthentication yes",
-                        "PasswordAuthentication no",
-                        "KbdInteractiveAuthentication no",
-                        "PermitRootLogin prohibit-password",
-                        "UsePAM no",
-                        // bash, the login shell, reads ~/.bashrc for a command sshd runs when SHLVL is below 2; a
-                        // machine's .bashrc (pyenv's init, say) can add half a second to every command
-                        "SetEnv SHLVL=1",
-                        "StrictModes no",
-                        "MaxSessions 20",
-                        "MaxStartups 50",
-                        "LogLevel VERBOSE",
-                        ""));
         // sshd's privilege separation needs this directory, which the package's service would make
         Files.createDirectories(Path.of("/run/sshd"));
-        Process p = LoopbackDaemon.start(
-                "sshd",
-                List.of(
-                        SSHD.toString(),
-                        "-D",
-                        "-e",
-                        "-f",
-                        dir.resolve("sshd_config").toString()),
-                dir.resolve("sshd.log"),
-                addresses.get(0),
-                port,
-                Duration.ofSeconds(20));
-        return new OpenSshServer(p, dir, port, addresses);
+        List<Process> processes = new java.util.ArrayList<>();
+        try {
+            for (int from = 0; from < addresses.size(); from += ADDRESSES_PER_PROCESS) {
+                List<String> group = addresses.subList(from, Math.min(addresses.size(), from + ADDRESSES_PER_PROCESS));
+                String n = from == 0 ? "" : "-" + from / ADDRESSES_PER_PROCESS;
+                Path config = dir.resolve("sshd_config" + n);
+                Files.writeString(config, config(dir, port, group, dir.resolve("sshd" + n + ".pid")));
+                processes.add(LoopbackDaemon.start(
+                        "sshd",
+                        List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()),
+                        dir.resolve("sshd" + n + ".log"),
+                        group.get(0),
+                        port,
+                        Duration.ofSeconds(20)));
+            }
+        } catch (Exception e) {
+            processes.forEach(Process::destroyForcibly);
+            throw e;
+        }
+        return new OpenSshServer(processes, dir, port, addresses);
+    }
+
+    private static String config(Path dir, int port, List<String> addresses, Path pidFile) {
+        return String.join(
+                "\n",
+                "Port " + port,
+                addresses.stream().map(a -> "ListenAddress " + a).collect(java.util.stream.Collectors.joining("\n")),
+                "HostKey " + dir.resolve("host_key"),
+                "PidFile " + pidFile,
+                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                "PubkeyAuthentication yes",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "PermitRootLogin prohibit-password",
+                "UsePAM no",
+                // bash, the login shell, reads ~/.bashrc for a command sshd runs when SHLVL is below 2; a
+                // machine's .bashrc (pyenv's init, say) can add half a second to every command
+                "SetEnv SHLVL=1",
+                "StrictModes no",
+                "MaxSessions 20",
+                "MaxStartups 50",
+                "LogLevel VERBOSE",
+                "");
     }
 
     private static void keygen(Path file) throws IOException, InterruptedException {
@@ -157,14 +166,20 @@ public final class OpenSshServer implements AutoCloseable {
 
     /** sshd's log: who signed in, and what was refused. */
     public String log() throws IOException {
-        return Files.readString(dir.resolve("sshd.log"));
+        StringBuilder all = new StringBuilder(Files.readString(dir.resolve("sshd.log")));
+        for (int n = 1; n < processes.size(); n++) {
+            all.append(Files.readString(dir.resolve("sshd-" + n + ".log")));
+        }
+        return all.toString();
     }
 
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        for (Process process : processes) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
         try (var all = Files.walk(dir)) {
             for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
