@@ -54,9 +54,8 @@ final class RealUpgrade {
         }
         load = new WriteLoad(
                         engine,
-                        stack.localFleet()
+                        stack.localSecrets()
                                 .orElseThrow()
-                                .secrets()
                                 .of(deployment, engine)
                                 .app(),
                         this::writePath,

@@ -381,6 +381,12 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    /** The deployments' passwords of the local cloud this stack runs on, if it runs on one (no machine is reached). */
+    public java.util.Optional<io.baton.local.Secrets> localSecrets() {
+        return java.util.Optional.ofNullable(options.extraConfig().get(LOCAL_ROOT))
+                .map(root -> new LocalFleet(Path.of(root), LocalFleet.Settings.defaults()).secrets());
+    }
+
     /**
      * The local cloud this stack runs on, if it runs on one, with the machines its configuration lists (servers
      * placed on them are reached there; the caller closes their connections).
