@@ -105,19 +105,36 @@ public final class LocalFleet {
     }
 
     private Host hostOf(String machine, String what) {
-        if (machine == null) {
-            return host;
-        }
+        return machine == null ? host : machine(machine, what + " runs").host();
+    }
+
+    /** A listed machine by its SSH target; one no longer listed is refused, never looked for elsewhere. */
+    private Machine machine(String target, String what) {
         return machines.stream()
-                .filter(m -> m.target().equals(machine))
+                .filter(m -> m.target().equals(target))
                 .findFirst()
-                .map(Machine::host)
-                .orElseThrow(() -> new IllegalStateException(what + " runs on the machine " + machine
+                .orElseThrow(() -> new IllegalStateException(what + " on the machine " + target
                         + ", which baton.local.machines does not list; list it again to reach it"));
     }
 
     /** Where a new server listens: a free loopback address here, or a machine where its port is free. */
-    private record Placement(String address, Machine machine) {}
+    private record Placement(String address, Machine machine) {
+
+        /** The machine's SSH target; null for a place here. */
+        String target() {
+            return machine == null ? null : machine.target();
+        }
+
+        /** The server's directory on the machine, made there; null for a place here (its record's directory). */
+        Path home(String kind, String id) throws IOException {
+            if (machine == null) {
+                return null;
+            }
+            Path home = machine.home(kind, id);
+            machine.host().mkdirs(home);
+            return home;
+        }
+    }
 
     public Path root() {
         return root;
@@ -146,18 +163,20 @@ public final class LocalFleet {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         for (Machine m : machines) {
-            // the servers' users enter it on their machine; its parent directories are the machine's to open
-            List<String> command = new ArrayList<>(List.of("mkdir", "-p"));
-            List<String> dirs = List.of(
-                    m.root().toString(),
-                    m.root().resolve("instances").toString(),
-                    m.root().resolve("backups").toString(),
-                    m.root().resolve("write-paths").toString());
-            command.addAll(dirs);
-            m.host().run(null, 30, command.toArray(String[]::new));
-            List<String> open = new ArrayList<>(List.of("chmod", "755"));
-            open.addAll(dirs);
-            m.host().run(null, 30, open.toArray(String[]::new));
+            // one command each (every service does this at start): made if absent and open to the servers' users;
+            // its parent directories are the machine's to open
+            m.host()
+                    .run(
+                            null,
+                            30,
+                            "install",
+                            "-d",
+                            "-m",
+                            "755",
+                            m.root().toString(),
+                            m.root().resolve("instances").toString(),
+                            m.root().resolve("backups").toString(),
+                            m.root().resolve("write-paths").toString());
         }
     }
 
@@ -185,22 +204,8 @@ public final class LocalFleet {
         Path dir = root.resolve("instances").resolve(id);
         Files.createDirectories(dir);
         Placement at = place(port, id);
-        Path home = at.machine() == null ? null : at.machine().home("instances", id);
-        if (home != null) {
-            at.machine().host().mkdirs(home);
-        }
         Instance instance = new Instance(
-                id,
-                name,
-                deployment,
-                e,
-                at.address(),
-                port,
-                dir,
-                null,
-                null,
-                at.machine() == null ? null : at.machine().target(),
-                home);
+                id, name, deployment, e, at.address(), port, dir, null, null, at.target(), at.home("instances", id));
         instance.save();
         return instance;
     }
@@ -291,12 +296,7 @@ public final class LocalFleet {
     public Backup backup(String snapshotId) throws IOException {
         Path machineFile = root.resolve("backups").resolve(snapshotId + ".machine");
         if (Files.exists(machineFile)) {
-            String machine = Files.readString(machineFile).strip();
-            Machine m = machines.stream()
-                    .filter(x -> x.target().equals(machine))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the backup " + snapshotId + " is on the machine "
-                            + machine + ", which baton.local.machines does not list; list it again to reach it"));
+            Machine m = machine(Files.readString(machineFile).strip(), "the backup " + snapshotId + " is");
             return new Backup(snapshotId, m.host(), m.home("backups", snapshotId));
         }
         return new Backup(snapshotId, host, root.resolve("backups").resolve(snapshotId));
@@ -311,9 +311,8 @@ public final class LocalFleet {
             Files.writeString(tmp, source.machine() + "\n");
             Files.move(tmp, machineFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
-        Backup b = backup(snapshotId);
-        b.host().mkdirs(b.dir().getParent());
-        return b;
+        // its directory is made by the backup itself (prepare() made the backups directory on every machine)
+        return backup(snapshotId);
     }
 
     /** Deletes a backup, wherever it is. */
@@ -367,10 +366,6 @@ public final class LocalFleet {
         WritePath path;
         if (Engines.POSTGRESQL.equals(master.engine())) {
             Placement at = place(PgBouncer.PORT, "write-path-" + deployment);
-            Path home = at.machine() == null ? null : at.machine().home("write-paths", deployment);
-            if (home != null) {
-                at.machine().host().mkdirs(home);
-            }
             path = new WritePath(
                     this,
                     deployment,
@@ -378,8 +373,8 @@ public final class LocalFleet {
                     at.address(),
                     PgBouncer.PORT,
                     dir,
-                    at.machine() == null ? null : at.machine().target(),
-                    home);
+                    at.target(),
+                    at.home("write-paths", deployment));
         } else {
             path = new WritePath(this, deployment, master.engine(), master.host(), master.port(), dir, null, null);
         }

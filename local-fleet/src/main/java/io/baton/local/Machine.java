@@ -13,9 +13,6 @@ import java.time.Duration;
  */
 public record Machine(String target, String address, Path root, Host host) {
 
-    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
-            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-
     /**
      * A machine from {@code user@address[:port][=directory]}: the SSH target, and the directory on it for Baton's
      * servers ({@code defaultRoot} when absent). The address is the machine's IPv4 address, on which its servers
@@ -27,7 +24,9 @@ public record Machine(String target, String address, Path root, Host host) {
         int eq = s.indexOf('=');
         Path root = eq < 0 ? defaultRoot : Path.of(s.substring(eq + 1));
         SshHost.Target target = SshHost.Target.parse(eq < 0 ? s : s.substring(0, eq), key, knownHosts, connectTimeout);
-        if (!IPV4.matcher(target.host()).matches()) {
+        try {
+            ConfigValues.network("machine", target.host() + "/32");
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the machine " + spec + " is named by its IPv4 address, on which its"
                     + " servers listen, not by " + target.host());
         }

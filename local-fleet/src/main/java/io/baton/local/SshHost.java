@@ -355,18 +355,12 @@ public final class SshHost implements Host {
      */
     @Override
     public void awaitGone(long pid, Duration timeout, String hint) throws IOException {
-        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
-        String stat = "/proc/" + pid + "/stat";
-        String loop = "while s=$(sed -n 's/.*) \\(.\\).*/\\1/p' " + stat + " 2>/dev/null) && [ -n \"$s\" ]"
-                + " && [ \"$s\" != Z ]; do sleep 0.002; done";
-        Result r = exec("timeout " + seconds + " sh -c " + quote(List.of(loop)), null, seconds + 30);
-        if (r.status() == 124) {
-            throw new IOException("process " + pid + " on " + target + " did not exit within " + timeout
-                    + (hint == null ? "" : "; " + hint));
-        }
-        if (r.status() != 0) {
-            throw new IOException("watching process " + pid + " on " + target + " failed: " + Os.tail(r.text()));
-        }
+        watch(
+                "pid=$1\n" + UP + "while up; do sleep 0.002; done\n",
+                List.of(Long.toString(pid)),
+                timeout,
+                "process " + pid,
+                hint);
     }
 
     /**
@@ -378,24 +372,34 @@ public final class SshHost implements Host {
         if (!signal.matches("[A-Z0-9]+")) {
             throw new IllegalArgumentException("not a signal's name: " + signal);
         }
-        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         String script = "pid=$(head -n 1 \"$1\" 2>/dev/null | tr -dc 0-9); [ -n \"$pid\" ] || exit 0\n"
-                + "up() { s=$(sed -n 's/.*) \\(.\\).*/\\1/p' /proc/$pid/stat 2>/dev/null) && [ -n \"$s\" ]"
-                + " && [ \"$s\" != Z ]; }\n"
+                + UP
                 + "up || exit 0\n"
                 + "kill -$2 $pid 2>/dev/null || exit 0\n"
                 + "while up; do sleep 0.002; done\n";
-        Result r = exec(
-                "timeout " + seconds + " sh -c " + quote(List.of(script, "sh", pidFile.toString(), signal)),
-                null,
-                seconds + 30);
+        watch(script, List.of(pidFile.toString(), signal), timeout, "the process of " + pidFile, hint);
+    }
+
+    /**
+     * A shell function: whether the process {@code $pid} runs. "pid (command) state ...": the state follows the last
+     * parenthesis; a zombie (Z) has stopped.
+     */
+    private static final String UP = "up() { s=$(sed -n 's/.*) \\(.\\).*/\\1/p' /proc/$pid/stat 2>/dev/null)"
+            + " && [ -n \"$s\" ] && [ \"$s\" != Z ]; }\n";
+
+    /** Runs a script that waits on the host, with its arguments, cut at {@code timeout} (reported with the hint). */
+    private void watch(String script, List<String> args, Duration timeout, String what, String hint)
+            throws IOException {
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        List<String> command = new ArrayList<>(List.of(script, "sh"));
+        command.addAll(args);
+        Result r = exec("timeout " + seconds + " sh -c " + quote(command), null, seconds + 30);
         if (r.status() == 124) {
-            throw new IOException("the process of " + pidFile + " on " + target + " did not exit within " + timeout
-                    + (hint == null ? "" : "; " + hint));
+            throw new IOException(
+                    what + " on " + target + " did not exit within " + timeout + (hint == null ? "" : "; " + hint));
         }
         if (r.status() != 0) {
-            throw new IOException(
-                    "stopping the process of " + pidFile + " on " + target + " failed: " + Os.tail(r.text()));
+            throw new IOException("watching " + what + " on " + target + " failed: " + Os.tail(r.text()));
         }
     }
 
